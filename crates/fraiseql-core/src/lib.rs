@@ -1,0 +1,16 @@
+//! FraiseQL's pure core: the schema model, GraphQL → plan → SQL, and response
+//! assembly. Nothing here does I/O; the server crate runs what this crate plans.
+
+pub mod error;
+pub mod naming;
+pub mod operators;
+pub mod scalars;
+pub mod schema;
+pub mod plan;
+pub mod response;
+pub mod shape;
+pub mod sql;
+
+pub use error::{GqlError, SchemaError};
+pub use plan::{Engine, EngineOptions, Plan, Prepared, RequestFailure, Step};
+pub use schema::{CompiledSchema, SchemaOptions};

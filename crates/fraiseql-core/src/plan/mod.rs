@@ -1,0 +1,325 @@
+//! The request pipeline's pure stages: parse + validate (cached), plan (SQL per
+//! root field, cached when the operation has no variables), and response assembly.
+
+pub mod collect;
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use apollo_compiler::ExecutableDocument;
+use apollo_compiler::executable::{Operation, OperationType};
+use apollo_compiler::response::JsonMap;
+use apollo_compiler::validation::Valid;
+
+use crate::error::{GqlError, codes};
+use crate::schema::CompiledSchema;
+use crate::shape::Shape;
+use crate::sql::SqlQuery;
+use crate::sql::select::Planner;
+use collect::Ctx;
+
+/// Planner options, from the server config.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// Rows returned by a list (or connection) when the request gives no limit.
+    pub default_limit: i64,
+    /// The largest `limit`, `first` or `last` a request may ask for.
+    pub max_limit: i64,
+    /// Number of distinct (document, operation name) plans kept.
+    pub plan_cache_capacity: u64,
+    /// Whether `__schema` and `__type` may be queried.
+    pub introspection: bool,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            // A page that a client forgot to bound stays small.
+            default_limit: 100,
+            // Big enough for any screen, small enough to bound one response.
+            max_limit: 1000,
+            // Applications send a bounded set of documents; 1000 covers typical apps.
+            plan_cache_capacity: 1000,
+            introspection: true,
+        }
+    }
+}
+
+/// One root field's part of the response.
+#[derive(Debug)]
+pub enum Step {
+    /// A value known at plan time (`__typename`, introspection), as JSON text.
+    Value { key: String, json: String },
+    /// A statement to run; its single text column is the value, no row means null.
+    Query { key: String, query: SqlQuery, shape: Shape },
+    /// A field error found while planning.
+    Error { key: String, error: GqlError, non_null: bool },
+}
+
+/// What one request executes.
+#[derive(Debug)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+}
+
+impl Plan {
+    /// The statements to run, in order.
+    pub fn queries(&self) -> impl Iterator<Item = &SqlQuery> {
+        self.steps.iter().filter_map(|s| match s {
+            Step::Query { query, .. } => Some(query),
+            _ => None,
+        })
+    }
+}
+
+/// A validated document and the selected operation, cached by document text and operation name.
+#[derive(Debug)]
+pub struct Prepared {
+    document: Valid<ExecutableDocument>,
+    text: String,
+    operation_name: Option<String>,
+    pub operation_type: OperationType,
+    static_plan: Option<Arc<Plan>>,
+}
+
+/// Why a request cannot run at all (no `data` in the response).
+#[derive(Debug)]
+pub enum RequestFailure {
+    /// Parse, validation, operation selection or variable coercion errors.
+    Invalid(Vec<GqlError>),
+    /// A mutation was sent with GET.
+    MutationOverGet,
+}
+
+/// The engine: a compiled schema, options and the plan cache.
+pub struct Engine {
+    pub schema: Arc<CompiledSchema>,
+    pub options: EngineOptions,
+    cache: moka::sync::Cache<u64, Arc<Prepared>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("options", &self.options).finish()
+    }
+}
+
+fn cache_key(text: &str, operation_name: Option<&str>) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    operation_name.hash(&mut h);
+    h.finish()
+}
+
+fn diagnostics(errors: &apollo_compiler::validation::DiagnosticList, code: &'static str) -> Vec<GqlError> {
+    errors
+        .iter()
+        .map(|d| {
+            let json = d.unstable_to_json_compat();
+            GqlError {
+                message: json.message,
+                locations: json.locations.iter().map(|l| (l.line, l.column)).collect(),
+                path: Vec::new(),
+                code,
+            }
+        })
+        .collect()
+}
+
+impl Engine {
+    pub fn new(schema: Arc<CompiledSchema>, options: EngineOptions) -> Self {
+        let cache = moka::sync::Cache::new(options.plan_cache_capacity);
+        Engine { schema, options, cache }
+    }
+
+    /// Parses and validates a document (or takes it from the cache) and selects the operation.
+    pub fn prepare(
+        &self,
+        text: &str,
+        operation_name: Option<&str>,
+        allow_mutation: bool,
+    ) -> Result<Arc<Prepared>, RequestFailure> {
+        let key = cache_key(text, operation_name);
+        if let Some(p) = self.cache.get(&key)
+            && p.text == text
+            && p.operation_name.as_deref() == operation_name
+        {
+            if !allow_mutation && p.operation_type == OperationType::Mutation {
+                return Err(RequestFailure::MutationOverGet);
+            }
+            return Ok(p);
+        }
+        let prepared = Arc::new(self.prepare_uncached(text, operation_name, allow_mutation)?);
+        self.cache.insert(key, prepared.clone());
+        Ok(prepared)
+    }
+
+    fn prepare_uncached(
+        &self,
+        text: &str,
+        operation_name: Option<&str>,
+        allow_mutation: bool,
+    ) -> Result<Prepared, RequestFailure> {
+        let invalid = |code, message: String| RequestFailure::Invalid(vec![GqlError::new(code, message)]);
+        let ast = apollo_compiler::ast::Document::parse(text, "request.graphql")
+            .map_err(|e| RequestFailure::Invalid(diagnostics(&e.errors, codes::PARSE_FAILED)))?;
+        let mut ops = ast.definitions.iter().filter_map(|d| match d {
+            apollo_compiler::ast::Definition::OperationDefinition(op) => Some(op),
+            _ => None,
+        });
+        let op_type = match operation_name {
+            Some(name) => ops.find(|o| o.name.as_deref() == Some(name)).map(|o| o.operation_type),
+            None => {
+                let first = ops.next();
+                if ops.next().is_some() {
+                    return Err(invalid(
+                        codes::OPERATION_NOT_FOUND,
+                        "The document has several operations: give operationName.".into(),
+                    ));
+                }
+                first.map(|o| o.operation_type)
+            }
+        };
+        let Some(op_type) = op_type else {
+            return Err(invalid(
+                codes::OPERATION_NOT_FOUND,
+                match operation_name {
+                    Some(n) => format!("Unknown operation named \"{n}\"."),
+                    None => "The document has no operation.".into(),
+                },
+            ));
+        };
+        if !allow_mutation && op_type == OperationType::Mutation {
+            return Err(RequestFailure::MutationOverGet);
+        }
+        let document = ast
+            .to_executable_validate(&self.schema.served)
+            .map_err(|e| RequestFailure::Invalid(diagnostics(&e.errors, codes::VALIDATION_FAILED)))?;
+        let operation = document
+            .operations
+            .get(operation_name)
+            .map_err(|_| invalid(codes::OPERATION_NOT_FOUND, "operation not found".into()))?;
+        if op_type == OperationType::Subscription {
+            return Err(invalid(codes::NOT_SUPPORTED, "Subscriptions are not supported over HTTP.".into()));
+        }
+        let has_variables = !operation.variables.is_empty();
+        let mut prepared = Prepared {
+            text: text.to_owned(),
+            operation_name: operation_name.map(str::to_owned),
+            operation_type: op_type,
+            static_plan: None,
+            document,
+        };
+        if !has_variables {
+            prepared.static_plan = Some(Arc::new(self.plan_operation(&prepared, &JsonMap::new())?));
+        }
+        Ok(prepared)
+    }
+
+    fn operation<'p>(&self, prepared: &'p Prepared) -> &'p Operation {
+        // prepare() checked the operation exists.
+        prepared
+            .document
+            .operations
+            .get(prepared.operation_name.as_deref())
+            .expect("operation selected at prepare time")
+    }
+
+    /// Coerces the variables and plans the operation (a cache hit when it has no variables).
+    pub fn plan(&self, prepared: &Prepared, variables: &JsonMap) -> Result<Arc<Plan>, RequestFailure> {
+        if let Some(plan) = &prepared.static_plan {
+            return Ok(plan.clone());
+        }
+        Ok(Arc::new(self.plan_operation(prepared, variables)?))
+    }
+
+    fn plan_operation(&self, prepared: &Prepared, variables: &JsonMap) -> Result<Plan, RequestFailure> {
+        let operation = self.operation(prepared);
+        let vars = apollo_compiler::request::coerce_variable_values(&self.schema.served, operation, variables)
+            .map_err(|e| {
+                let json = e.to_graphql_error(&prepared.document.sources);
+                RequestFailure::Invalid(vec![
+                    GqlError::new(codes::BAD_USER_INPUT, json.message)
+                        .at(json.locations.first().map(|l| (l.line, l.column))),
+                ])
+            })?;
+        let ctx = Ctx {
+            schema: &self.schema.served,
+            doc: &prepared.document,
+            vars: &vars,
+        };
+        let root_type = operation.object_type().as_str();
+        let collected = ctx.collect(root_type, [&operation.selection_set]);
+        let introspection = collected
+            .iter()
+            .any(|c| matches!(c.first().name.as_str(), "__schema" | "__type"));
+        let meta = if introspection {
+            if !self.options.introspection {
+                return Err(RequestFailure::Invalid(vec![GqlError::new(
+                    codes::VALIDATION_FAILED,
+                    "Introspection is disabled.",
+                )]));
+            }
+            apollo_compiler::introspection::check_max_depth(&prepared.document, operation)
+                .and_then(|()| {
+                    apollo_compiler::introspection::partial_execute(
+                        &self.schema.served,
+                        &self.schema.implementers,
+                        &prepared.document,
+                        operation,
+                        &vars,
+                    )
+                })
+                .map_err(|e| {
+                    let json = e.to_graphql_error(&prepared.document.sources);
+                    RequestFailure::Invalid(vec![GqlError::new(codes::VALIDATION_FAILED, json.message)])
+                })?
+                .data
+        } else {
+            None
+        };
+        let planner = Planner {
+            ctx: &ctx,
+            schema: &self.schema,
+            options: &self.options,
+        };
+        let mut steps = Vec::with_capacity(collected.len());
+        for c in &collected {
+            let key = c.key.to_owned();
+            let name = c.first().name.as_str();
+            if name == "__typename" {
+                steps.push(Step::Value { key, json: format!("\"{root_type}\"") });
+                continue;
+            }
+            if matches!(name, "__schema" | "__type") {
+                let json = meta
+                    .as_ref()
+                    .and_then(|m| m.get(c.key))
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "null".to_owned());
+                steps.push(Step::Value { key, json });
+                continue;
+            }
+            let non_null = c.first().definition.ty.is_non_null();
+            let step = match self.schema.roots.get(name) {
+                Some(root) if prepared.operation_type == OperationType::Query => match planner.root(root, c) {
+                    Ok((query, shape)) => Step::Query { key, query, shape },
+                    Err(error) => Step::Error {
+                        error: error.at(c.location(&prepared.document)).with_path(vec![crate::error::PathSegment::Key(key.clone())]),
+                        key,
+                        non_null,
+                    },
+                },
+                _ => Step::Error {
+                    error: GqlError::new(codes::NOT_SUPPORTED, format!("{root_type}.{name} cannot be executed yet."))
+                        .at(c.location(&prepared.document))
+                        .with_path(vec![crate::error::PathSegment::Key(key.clone())]),
+                    key,
+                    non_null,
+                },
+            };
+            steps.push(step);
+        }
+        Ok(Plan { steps })
+    }
+}

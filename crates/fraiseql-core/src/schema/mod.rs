@@ -1,0 +1,284 @@
+//! The served schema: built from the user's SDL, checked, and bound to the database catalog.
+
+pub mod model;
+mod generate;
+mod sdl;
+
+use std::collections::HashMap;
+
+use apollo_compiler::ast::{self, Definition};
+use apollo_compiler::schema::{ExtendedType, Implementers};
+use apollo_compiler::validation::Valid;
+use apollo_compiler::{Name, Node, Schema};
+use indexmap::IndexMap;
+
+use crate::error::SchemaError;
+use crate::scalars::ScalarKind;
+use crate::naming::to_snake_case;
+use model::{FieldKind, FieldModel, ObjectModel, RootField, RootKind, ViewModel};
+use sdl::SdlInfo;
+
+/// How names map between GraphQL and JSON.
+#[derive(Debug, Clone)]
+pub struct SchemaOptions {
+    /// Map camelCase field names to snake_case JSON keys (on by default: keys in `data` are snake_case).
+    pub snake_case_keys: bool,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        SchemaOptions {
+            snake_case_keys: true,
+        }
+    }
+}
+
+/// One view the schema reads, to be checked against the database.
+#[derive(Debug, Clone)]
+pub struct ViewRef {
+    pub type_name: String,
+    pub relation: String,
+    pub quoted: String,
+    pub column: String,
+    pub loc: crate::error::SourceLoc,
+}
+
+/// What the database says about one relation: `None` when it does not exist,
+/// else its columns as (name, SQL type).
+pub type RelationColumns = Option<Vec<(String, String)>>;
+
+/// The schema the engine serves, with its model.
+#[derive(Debug)]
+pub struct CompiledSchema {
+    pub served: Valid<Schema>,
+    pub implementers: apollo_compiler::collections::HashMap<Name, Implementers>,
+    pub objects: IndexMap<String, ObjectModel>,
+    pub roots: IndexMap<String, RootField>,
+}
+
+impl CompiledSchema {
+    /// Builds the served schema from SDL sources given as (path, text).
+    pub fn build(sources: &[(String, String)], options: &SchemaOptions) -> Result<Self, SchemaError> {
+        let mut problems = Vec::new();
+        let mut info = SdlInfo::read(sources, &mut problems);
+        info.classify_roots(&mut problems);
+        if !problems.is_empty() {
+            return Err(SchemaError { problems });
+        }
+        let generated = generate::Generator::new(&info).run();
+        add_root_args(&mut info);
+        let generated = ast::Document::parse(generated, "<fraiseql generated>").map_err(|e| {
+            SchemaError::one(format!("internal error, generated SDL does not parse: {}", e.errors))
+        })?;
+        let mut builder = Schema::builder();
+        for doc in &info.docs {
+            builder = builder.add_ast(doc);
+        }
+        let schema = builder
+            .add_ast(&generated)
+            .build()
+            .map_err(|e| SchemaError::one(e.errors.to_string()))?;
+        let served = schema
+            .validate()
+            .map_err(|e| SchemaError::one(e.errors.to_string()))?;
+        let implementers = served.implementers_map();
+        let objects = build_objects(&served, &info, options, &mut problems);
+        let roots = info
+            .roots
+            .iter()
+            .map(|r| {
+                let equality_args = r
+                    .declared_args
+                    .iter()
+                    .filter(|a| {
+                        r.kind == RootKind::Single
+                            || !matches!(a.as_str(), "where" | "orderBy" | "limit" | "offset")
+                    })
+                    .filter_map(|a| {
+                        let known = objects.get(&r.entity).is_some_and(|o| o.fields.contains_key(a));
+                        if !known {
+                            problems.push(format!(
+                                "{}: argument `{a}` of Query.{} is not a field of {} (arguments of a single-row field are equality filters on same-named fields)",
+                                r.loc, r.name, r.entity
+                            ));
+                        }
+                        known.then(|| (a.clone(), a.clone()))
+                    })
+                    .collect();
+                let root = RootField {
+                    name: r.name.clone(),
+                    entity: r.entity.clone(),
+                    kind: r.kind.clone(),
+                    equality_args,
+                    loc: r.loc.clone(),
+                };
+                (r.name.clone(), root)
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(SchemaError { problems });
+        }
+        Ok(CompiledSchema {
+            served,
+            implementers,
+            objects,
+            roots,
+        })
+    }
+
+    /// The served SDL, as `fraiseql schema print` shows it.
+    pub fn sdl(&self) -> String {
+        self.served.to_string()
+    }
+
+    /// The views to check against the database.
+    pub fn views(&self) -> Vec<ViewRef> {
+        self.objects
+            .values()
+            .filter_map(|o| {
+                o.view.as_ref().map(|v| ViewRef {
+                    type_name: o.name.clone(),
+                    relation: v.relation.clone(),
+                    quoted: v.quoted.clone(),
+                    column: v.column.clone(),
+                    loc: v.loc.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Binds each view to what the database has; every mismatch is reported with its place.
+    pub fn bind(&mut self, catalog: &HashMap<String, RelationColumns>) -> Result<(), SchemaError> {
+        let mut problems = Vec::new();
+        for object in self.objects.values_mut() {
+            let Some(view) = object.view.as_mut() else { continue };
+            let at = format!("{}: type {} @view(name: \"{}\")", view.loc, object.name, view.relation);
+            match catalog.get(&view.quoted) {
+                None | Some(None) => problems.push(format!(
+                    "{at}: the view {} does not exist in the database",
+                    view.relation
+                )),
+                Some(Some(columns)) => match columns.iter().find(|(n, _)| *n == view.column) {
+                    None => problems.push(format!(
+                        "{at}: the view has no column \"{}\" (columns: {})",
+                        view.column,
+                        columns.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                    )),
+                    Some((_, ty)) if ty != "jsonb" => problems.push(format!(
+                        "{at}: the column \"{}\" is {ty}, not jsonb",
+                        view.column
+                    )),
+                    Some(_) => {
+                        view.columns = columns
+                            .iter()
+                            .filter(|(n, ty)| *n != view.column && !ty.ends_with("[]"))
+                            .cloned()
+                            .collect();
+                    }
+                },
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(SchemaError { problems }) }
+    }
+}
+
+/// Adds `where`/`orderBy`/`limit`/`offset` (or the connection arguments) to root
+/// fields that declare no arguments of their own.
+fn add_root_args(info: &mut SdlInfo) {
+    let generator = generate::Generator::new(info);
+    let wanted: HashMap<String, Vec<(&'static str, String, &'static str)>> = info
+        .roots
+        .iter()
+        .filter(|r| r.declared_args.is_empty())
+        .map(|r| (r.name.clone(), generate::root_args(&r.kind, &r.entity, generator.has_order(&r.entity))))
+        .collect();
+    for doc in &mut info.docs {
+        for def in &mut doc.definitions {
+            let fields = match def {
+                Definition::ObjectTypeDefinition(t) if t.name == "Query" => &mut t.make_mut().fields,
+                Definition::ObjectTypeExtension(t) if t.name == "Query" => &mut t.make_mut().fields,
+                _ => continue,
+            };
+            for field in fields.iter_mut() {
+                let Some(args) = wanted.get(field.name.as_str()) else { continue };
+                let f = field.make_mut();
+                for (name, ty, description) in args {
+                    let (Ok(name), Ok(ty)) = (Name::new(name), ast::Type::parse(ty.as_str(), "<fraiseql generated>")) else {
+                        continue;
+                    };
+                    f.arguments.push(Node::new(ast::InputValueDefinition {
+                        description: Some((*description).into()),
+                        name,
+                        ty: Node::new(ty),
+                        default_value: None,
+                        directives: ast::DirectiveList::default(),
+                    }));
+                }
+            }
+        }
+    }
+}
+
+const ROOT_TYPES: &[&str] = &["Query", "Mutation", "Subscription"];
+
+fn build_objects(
+    served: &Valid<Schema>,
+    info: &SdlInfo,
+    options: &SchemaOptions,
+    problems: &mut Vec<String>,
+) -> IndexMap<String, ObjectModel> {
+    let mut objects = IndexMap::new();
+    for (name, def) in &served.types {
+        let ExtendedType::Object(obj) = def else { continue };
+        if ROOT_TYPES.contains(&name.as_str()) || !info.kinds.contains_key(name.as_str()) {
+            continue;
+        }
+        let loc = info.type_locs.get(name.as_str()).cloned().unwrap_or_default();
+        let mut fields = IndexMap::new();
+        for (fname, field) in &obj.fields {
+            let inner = field.ty.inner_named_type();
+            let kind = match served.types.get(inner) {
+                Some(ExtendedType::Scalar(_)) => FieldKind::Scalar(ScalarKind::of(inner)),
+                Some(ExtendedType::Enum(_)) => FieldKind::Enum,
+                Some(ExtendedType::Object(_)) => FieldKind::Object(inner.to_string()),
+                _ => {
+                    problems.push(format!(
+                        "{loc}: field {name}.{fname} has type {inner}: interfaces, unions and inputs cannot be read from JSON yet"
+                    ));
+                    continue;
+                }
+            };
+            let json_key = match info.keys.get(&(name.to_string(), fname.to_string())) {
+                Some(k) => k.clone(),
+                None if options.snake_case_keys => to_snake_case(fname),
+                None => fname.to_string(),
+            };
+            fields.insert(
+                fname.to_string(),
+                FieldModel {
+                    name: fname.to_string(),
+                    json_key,
+                    ty: field.ty.clone(),
+                    kind,
+                },
+            );
+        }
+        let view = info.views.get(name.as_str()).map(|v| ViewModel {
+            relation: v.relation.clone(),
+            quoted: v.quoted.clone(),
+            column: v.column.clone(),
+            columns: HashMap::new(),
+            loc: v.loc.clone(),
+        });
+        objects.insert(
+            name.to_string(),
+            ObjectModel {
+                name: name.to_string(),
+                view,
+                fields,
+                loc,
+            },
+        );
+    }
+    objects
+}

@@ -1,0 +1,92 @@
+//! The schema model the planner works from: object types, their JSON keys and views.
+
+use std::collections::HashMap;
+
+use apollo_compiler::ast::Type;
+use indexmap::IndexMap;
+
+use crate::error::SourceLoc;
+use crate::scalars::ScalarKind;
+
+/// What a field holds, by its innermost named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    Scalar(ScalarKind),
+    Enum,
+    Object(String),
+}
+
+/// A field of an object type stored in JSONB.
+#[derive(Debug, Clone)]
+pub struct FieldModel {
+    pub name: String,
+    /// The key in the JSONB object.
+    pub json_key: String,
+    pub ty: Type,
+    pub kind: FieldKind,
+}
+
+impl FieldModel {
+    pub fn is_list(&self) -> bool {
+        self.ty.is_list()
+    }
+}
+
+/// The read model behind an object type declared with `@view`.
+#[derive(Debug, Clone)]
+pub struct ViewModel {
+    /// The relation as written, e.g. `v_user` or `public.v_user`.
+    pub relation: String,
+    /// The quoted relation for SQL, e.g. `"public"."v_user"`.
+    pub quoted: String,
+    /// The JSONB column.
+    pub column: String,
+    /// Real columns found at bind time (name → SQL type), the JSONB column excluded.
+    pub columns: HashMap<String, String>,
+    pub loc: SourceLoc,
+}
+
+/// An object type: an entity with a view, or an object embedded in another's JSON.
+#[derive(Debug, Clone)]
+pub struct ObjectModel {
+    pub name: String,
+    pub view: Option<ViewModel>,
+    pub fields: IndexMap<String, FieldModel>,
+    pub loc: SourceLoc,
+}
+
+/// How a root Query field reads its view.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RootKind {
+    /// `[T!]!` with `where`, `orderBy`, `limit`, `offset` (and any declared equality arguments).
+    List,
+    /// `T`: every argument is an equality filter on the same-named field.
+    Single,
+    /// `TConnection`: Relay connection with keyset cursors.
+    Connection,
+}
+
+/// A root field of Query.
+#[derive(Debug, Clone)]
+pub struct RootField {
+    pub name: String,
+    pub entity: String,
+    pub kind: RootKind,
+    /// Declared arguments used as equality filters: argument name → field name.
+    pub equality_args: Vec<(String, String)>,
+    pub loc: SourceLoc,
+}
+
+/// Quotes an SQL identifier.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Quotes a possibly schema-qualified relation name: `a.b` → `"a"."b"`.
+pub fn quote_relation(schema: Option<&str>, name: &str) -> String {
+    match (schema, name.split_once('.')) {
+        (Some(s), _) => format!("{}.{}", quote_ident(s), quote_ident(name)),
+        (None, Some((s, n))) => format!("{}.{}", quote_ident(s), quote_ident(n)),
+        (None, None) => quote_ident(name),
+    }
+}

@@ -1,0 +1,337 @@
+//! Reads the user's SDL: FraiseQL directives are taken out and recorded, root
+//! fields are classified, and the AST is left ready to be served.
+
+use std::collections::{HashMap, HashSet};
+
+use apollo_compiler::Node;
+use apollo_compiler::ast::{self, Definition, Document};
+use apollo_compiler::parser::{SourceMap, SourceSpan};
+
+use crate::error::SourceLoc;
+use crate::schema::model::{RootKind, quote_relation};
+
+/// The FraiseQL directives, documented here and taken out of the served schema.
+pub(crate) const DIRECTIVES: &[&str] = &["view", "key", "function", "channel"];
+
+/// What a `@view` says.
+#[derive(Debug, Clone)]
+pub(crate) struct ViewDecl {
+    pub relation: String,
+    pub quoted: String,
+    pub column: String,
+    pub loc: SourceLoc,
+}
+
+/// Kinds of user-declared named types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeclKind {
+    Object,
+    Scalar,
+    Enum,
+    Input,
+    Interface,
+    Union,
+}
+
+/// A field as declared in the SDL.
+#[derive(Debug, Clone)]
+pub(crate) struct DeclField {
+    pub name: String,
+    pub ty: ast::Type,
+    pub arg_names: Vec<String>,
+    pub loc: SourceLoc,
+}
+
+/// A root Query field, classified.
+#[derive(Debug, Clone)]
+pub(crate) struct RootDecl {
+    pub name: String,
+    pub entity: String,
+    pub kind: RootKind,
+    pub declared_args: Vec<String>,
+    pub loc: SourceLoc,
+}
+
+/// Everything learnt from the user's SDL.
+#[derive(Debug, Default)]
+pub(crate) struct SdlInfo {
+    pub docs: Vec<Document>,
+    pub kinds: HashMap<String, DeclKind>,
+    pub fields: HashMap<String, Vec<DeclField>>,
+    pub type_locs: HashMap<String, SourceLoc>,
+    pub views: HashMap<String, ViewDecl>,
+    pub keys: HashMap<(String, String), String>,
+    pub referenced: HashSet<String>,
+    pub roots: Vec<RootDecl>,
+}
+
+pub(crate) fn loc_of(sources: &SourceMap, span: Option<SourceSpan>) -> SourceLoc {
+    let Some(span) = span else {
+        return SourceLoc::default();
+    };
+    let file = sources
+        .get(&span.file_id())
+        .map(|f| f.path().display().to_string())
+        .unwrap_or_default();
+    let lc = span.line_column(sources).unwrap_or(apollo_compiler::parser::LineColumn {
+        line: 0,
+        column: 0,
+    });
+    SourceLoc {
+        file,
+        line: lc.line,
+        column: lc.column,
+    }
+}
+
+fn string_arg(d: &ast::Directive, name: &str) -> Option<String> {
+    d.specified_argument_by_name(name)
+        .and_then(|v| v.as_str().map(str::to_owned))
+}
+
+/// Checks a FraiseQL directive's arguments: known names, string values, required ones present.
+fn check_args(
+    d: &ast::Directive,
+    allowed: &[&str],
+    required: &[&str],
+    at: &SourceLoc,
+    problems: &mut Vec<String>,
+) {
+    for arg in &d.arguments {
+        if !allowed.contains(&arg.name.as_str()) {
+            problems.push(format!(
+                "{at}: @{} has no argument `{}` (it takes {})",
+                d.name,
+                arg.name,
+                allowed.join(", ")
+            ));
+        } else if arg.value.as_str().is_none() {
+            problems.push(format!(
+                "{at}: @{}({}:) must be a string",
+                d.name, arg.name
+            ));
+        }
+    }
+    for r in required {
+        if d.specified_argument_by_name(r).is_none() {
+            problems.push(format!("{at}: @{} needs the argument `{r}`", d.name));
+        }
+    }
+}
+
+fn note_type(ty: &ast::Type, referenced: &mut HashSet<String>) {
+    referenced.insert(ty.inner_named_type().to_string());
+}
+
+impl SdlInfo {
+    /// Parses every source and records what the FraiseQL directives say.
+    pub(crate) fn read(
+        sources: &[(String, String)],
+        problems: &mut Vec<String>,
+    ) -> SdlInfo {
+        let mut info = SdlInfo::default();
+        for (path, text) in sources {
+            match Document::parse(text.as_str(), path.as_str()) {
+                Ok(doc) => info.docs.push(doc),
+                Err(e) => problems.push(e.errors.to_string()),
+            }
+        }
+        let mut docs = std::mem::take(&mut info.docs);
+        for doc in &mut docs {
+            let sources = doc.sources.clone();
+            doc.definitions.retain(|d| match d {
+                Definition::DirectiveDefinition(dd) => !DIRECTIVES.contains(&dd.name.as_str()),
+                _ => true,
+            });
+            for def in &mut doc.definitions {
+                info.read_definition(def, &sources, problems);
+            }
+        }
+        info.docs = docs;
+        info
+    }
+
+    fn read_definition(
+        &mut self,
+        def: &mut Definition,
+        sources: &SourceMap,
+        problems: &mut Vec<String>,
+    ) {
+        let loc = loc_of(sources, def.location());
+        match def {
+            Definition::ObjectTypeDefinition(node) => {
+                let t = node.make_mut();
+                self.kinds.insert(t.name.to_string(), DeclKind::Object);
+                self.type_locs.entry(t.name.to_string()).or_insert(loc.clone());
+                self.read_type_directives(&t.name, &mut t.directives, &loc, problems);
+                self.read_fields(&t.name, &mut t.fields, sources, problems);
+            }
+            Definition::ObjectTypeExtension(node) => {
+                let t = node.make_mut();
+                self.read_type_directives(&t.name, &mut t.directives, &loc, problems);
+                self.read_fields(&t.name, &mut t.fields, sources, problems);
+            }
+            Definition::InterfaceTypeDefinition(node) => {
+                self.kinds.insert(node.name.to_string(), DeclKind::Interface);
+                for f in &node.fields {
+                    note_type(&f.ty, &mut self.referenced);
+                }
+            }
+            Definition::UnionTypeDefinition(node) => {
+                self.kinds.insert(node.name.to_string(), DeclKind::Union);
+            }
+            Definition::EnumTypeDefinition(node) => {
+                self.kinds.insert(node.name.to_string(), DeclKind::Enum);
+            }
+            Definition::ScalarTypeDefinition(node) => {
+                self.kinds.insert(node.name.to_string(), DeclKind::Scalar);
+            }
+            Definition::InputObjectTypeDefinition(node) => {
+                self.kinds.insert(node.name.to_string(), DeclKind::Input);
+                for f in &node.fields {
+                    note_type(&f.ty, &mut self.referenced);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn read_type_directives(
+        &mut self,
+        type_name: &str,
+        directives: &mut ast::DirectiveList,
+        loc: &SourceLoc,
+        problems: &mut Vec<String>,
+    ) {
+        for d in directives.iter() {
+            if d.name == "view" {
+                check_args(d, &["name", "column", "schema"], &["name"], loc, problems);
+                let Some(relation) = string_arg(d, "name") else {
+                    continue;
+                };
+                let schema = string_arg(d, "schema");
+                let quoted = quote_relation(schema.as_deref(), &relation);
+                let column = string_arg(d, "column").unwrap_or_else(|| "data".to_owned());
+                self.views.insert(
+                    type_name.to_owned(),
+                    ViewDecl {
+                        relation,
+                        quoted,
+                        column,
+                        loc: loc.clone(),
+                    },
+                );
+            } else if DIRECTIVES.contains(&d.name.as_str()) {
+                problems.push(format!(
+                    "{loc}: @{} is not allowed on a type (type {type_name})",
+                    d.name
+                ));
+            }
+        }
+        directives.retain(|d| !DIRECTIVES.contains(&d.name.as_str()));
+    }
+
+    fn read_fields(
+        &mut self,
+        type_name: &str,
+        fields: &mut [Node<ast::FieldDefinition>],
+        sources: &SourceMap,
+        problems: &mut Vec<String>,
+    ) {
+        for field in fields.iter_mut() {
+            let floc = loc_of(sources, field.location());
+            let f = field.make_mut();
+            note_type(&f.ty, &mut self.referenced);
+            for a in &f.arguments {
+                note_type(&a.ty, &mut self.referenced);
+            }
+            for d in f.directives.iter() {
+                match d.name.as_str() {
+                    "key" => {
+                        check_args(d, &["name"], &["name"], &floc, problems);
+                        if let Some(k) = string_arg(d, "name") {
+                            self.keys
+                                .insert((type_name.to_owned(), f.name.to_string()), k);
+                        }
+                    }
+                    "function" | "channel" => problems.push(format!(
+                        "{floc}: @{} on {type_name}.{} is not supported yet",
+                        d.name, f.name
+                    )),
+                    "view" => problems.push(format!(
+                        "{floc}: @view belongs on a type, not on the field {type_name}.{}",
+                        f.name
+                    )),
+                    _ => {}
+                }
+            }
+            f.directives
+                .retain(|d| !DIRECTIVES.contains(&d.name.as_str()));
+            self.fields
+                .entry(type_name.to_owned())
+                .or_default()
+                .push(DeclField {
+                    name: f.name.to_string(),
+                    ty: f.ty.clone(),
+                    arg_names: f.arguments.iter().map(|a| a.name.to_string()).collect(),
+                    loc: floc,
+                });
+        }
+    }
+
+    /// Classifies the fields of `Query`; problems name the field and its place.
+    pub(crate) fn classify_roots(&mut self, problems: &mut Vec<String>) {
+        let Some(fields) = self.fields.get("Query") else {
+            problems.push("the schema has no `type Query`".to_owned());
+            return;
+        };
+        let mut roots = Vec::new();
+        for f in fields {
+            let named = f.ty.inner_named_type().as_str();
+            let at = &f.loc;
+            let kind = if f.ty.is_list() {
+                if f.ty.item_type().is_list() {
+                    problems.push(format!("{at}: Query.{} returns a list of lists, which a view cannot", f.name));
+                    continue;
+                }
+                Some((RootKind::List, named.to_owned()))
+            } else if let Some(entity) = named.strip_suffix("Connection")
+                && self.views.contains_key(entity)
+                && !self.kinds.contains_key(named)
+            {
+                Some((RootKind::Connection, entity.to_owned()))
+            } else {
+                Some((RootKind::Single, named.to_owned()))
+            };
+            let Some((kind, entity)) = kind else { continue };
+            if !self.views.contains_key(&entity) {
+                problems.push(format!(
+                    "{at}: Query.{} returns {entity}, which has no @view: declare `type {entity} @view(name: \"v_...\")`",
+                    f.name
+                ));
+                continue;
+            }
+            roots.push(RootDecl {
+                name: f.name.clone(),
+                entity,
+                kind,
+                declared_args: f.arg_names.clone(),
+                loc: at.clone(),
+            });
+        }
+        self.roots = roots;
+    }
+
+    /// The kind of a named type: declared, built in, or from the scalar library.
+    pub(crate) fn kind_of(&self, name: &str) -> Option<DeclKind> {
+        if let Some(k) = self.kinds.get(name) {
+            return Some(*k);
+        }
+        if crate::scalars::is_builtin(name)
+            || crate::scalars::LIBRARY_SCALARS.iter().any(|(n, _)| *n == name)
+        {
+            return Some(DeclKind::Scalar);
+        }
+        None
+    }
+}
