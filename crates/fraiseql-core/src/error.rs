@@ -90,7 +90,10 @@ impl GqlError {
                 .collect();
             obj.insert("path".into(), serde_json::Value::Array(path));
         }
-        obj.insert("extensions".into(), serde_json::json!({ "code": self.code }));
+        obj.insert(
+            "extensions".into(),
+            serde_json::json!({ "code": self.code }),
+        );
         serde_json::Value::Object(obj)
     }
 }

@@ -4,10 +4,10 @@
 pub mod error;
 pub mod naming;
 pub mod operators;
-pub mod scalars;
-pub mod schema;
 pub mod plan;
 pub mod response;
+pub mod scalars;
+pub mod schema;
 pub mod shape;
 pub mod sql;
 

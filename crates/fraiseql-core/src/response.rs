@@ -22,7 +22,11 @@ pub fn assemble(plan: &Plan, outcomes: Vec<QueryOutcome>) -> String {
         }
         let (key, value, non_null) = match step {
             Step::Value { key, json } => (key, Some(json.clone()), false),
-            Step::Error { key, error, non_null } => {
+            Step::Error {
+                key,
+                error,
+                non_null,
+            } => {
                 errors.push(error.clone());
                 (key, None, *non_null)
             }
@@ -39,7 +43,11 @@ pub fn assemble(plan: &Plan, outcomes: Vec<QueryOutcome>) -> String {
                     }
                     Ok(None) => {
                         let mut v = serde_json::Value::Null;
-                        let _ = shape.complete(&mut v, &mut vec![PathSegment::Key(key.clone())], &mut errors);
+                        let _ = shape.complete(
+                            &mut v,
+                            &mut vec![PathSegment::Key(key.clone())],
+                            &mut errors,
+                        );
                         None
                     }
                     Ok(Some(text)) => complete(text, shape, key, &mut errors),
@@ -73,7 +81,12 @@ pub fn assemble(plan: &Plan, outcomes: Vec<QueryOutcome>) -> String {
 
 /// The fast path keeps PostgreSQL's text untouched: without any `null` in it,
 /// no non-null field can be violated.
-fn complete(text: String, shape: &crate::shape::Shape, key: &str, errors: &mut Vec<GqlError>) -> Option<String> {
+fn complete(
+    text: String,
+    shape: &crate::shape::Shape,
+    key: &str,
+    errors: &mut Vec<GqlError>,
+) -> Option<String> {
     if !shape.has_non_null() || memchr::memmem::find(text.as_bytes(), b"null").is_none() {
         return Some(text);
     }

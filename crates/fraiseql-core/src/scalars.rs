@@ -72,7 +72,10 @@ impl ScalarKind {
 
 /// The custom scalars the engine declares when a schema uses them without declaring them.
 pub const LIBRARY_SCALARS: &[(&str, &str)] = &[
-    ("DateTime", "An ISO 8601 date and time with offset, e.g. 2024-05-01T12:00:00Z."),
+    (
+        "DateTime",
+        "An ISO 8601 date and time with offset, e.g. 2024-05-01T12:00:00Z.",
+    ),
     ("Date", "An ISO 8601 calendar date, e.g. 2024-05-01."),
     ("Time", "An ISO 8601 time of day, e.g. 13:45:00."),
     ("UUID", "A UUID in its canonical text form."),
@@ -80,10 +83,16 @@ pub const LIBRARY_SCALARS: &[(&str, &str)] = &[
     ("Email", "An email address."),
     ("URL", "An absolute URL."),
     ("IpAddress", "An IPv4 or IPv6 address."),
-    ("CIDR", "An IPv4 or IPv6 network in CIDR notation, e.g. 10.0.0.0/8."),
+    (
+        "CIDR",
+        "An IPv4 or IPv6 network in CIDR notation, e.g. 10.0.0.0/8.",
+    ),
     ("MacAddress", "A MAC address, e.g. 08:00:2b:01:02:03."),
     ("Hostname", "A DNS host name."),
-    ("LTree", "A PostgreSQL ltree label path, e.g. tech.rust.async."),
+    (
+        "LTree",
+        "A PostgreSQL ltree label path, e.g. tech.rust.async.",
+    ),
     ("PhoneNumber", "A phone number in E.164 form."),
     ("Slug", "A URL slug: lowercase letters, digits and hyphens."),
     ("HexColor", "A colour as #RRGGBB."),
@@ -96,7 +105,10 @@ pub const LIBRARY_SCALARS: &[(&str, &str)] = &[
     ("Longitude", "A longitude in degrees, -180 to 180."),
     ("Duration", "An ISO 8601 duration, e.g. P1DT2H."),
     ("SemanticVersion", "A semantic version, e.g. 1.2.3."),
-    ("DateRange", "A range of dates, e.g. [2024-01-01,2024-02-01)."),
+    (
+        "DateRange",
+        "A range of dates, e.g. [2024-01-01,2024-02-01).",
+    ),
     ("IBAN", "An International Bank Account Number."),
 ];
 

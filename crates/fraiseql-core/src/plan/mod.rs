@@ -51,9 +51,17 @@ pub enum Step {
     /// A value known at plan time (`__typename`, introspection), as JSON text.
     Value { key: String, json: String },
     /// A statement to run; its single text column is the value, no row means null.
-    Query { key: String, query: SqlQuery, shape: Shape },
+    Query {
+        key: String,
+        query: SqlQuery,
+        shape: Shape,
+    },
     /// A field error found while planning.
-    Error { key: String, error: GqlError, non_null: bool },
+    Error {
+        key: String,
+        error: GqlError,
+        non_null: bool,
+    },
 }
 
 /// What one request executes.
@@ -100,7 +108,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("options", &self.options).finish()
+        f.debug_struct("Engine")
+            .field("options", &self.options)
+            .finish()
     }
 }
 
@@ -111,7 +121,10 @@ fn cache_key(text: &str, operation_name: Option<&str>) -> u64 {
     h.finish()
 }
 
-fn diagnostics(errors: &apollo_compiler::validation::DiagnosticList, code: &'static str) -> Vec<GqlError> {
+fn diagnostics(
+    errors: &apollo_compiler::validation::DiagnosticList,
+    code: &'static str,
+) -> Vec<GqlError> {
     errors
         .iter()
         .map(|d| {
@@ -129,7 +142,11 @@ fn diagnostics(errors: &apollo_compiler::validation::DiagnosticList, code: &'sta
 impl Engine {
     pub fn new(schema: Arc<CompiledSchema>, options: EngineOptions) -> Self {
         let cache = moka::sync::Cache::new(options.plan_cache_capacity);
-        Engine { schema, options, cache }
+        Engine {
+            schema,
+            options,
+            cache,
+        }
     }
 
     /// Parses and validates a document (or takes it from the cache) and selects the operation.
@@ -160,7 +177,8 @@ impl Engine {
         operation_name: Option<&str>,
         allow_mutation: bool,
     ) -> Result<Prepared, RequestFailure> {
-        let invalid = |code, message: String| RequestFailure::Invalid(vec![GqlError::new(code, message)]);
+        let invalid =
+            |code, message: String| RequestFailure::Invalid(vec![GqlError::new(code, message)]);
         let ast = apollo_compiler::ast::Document::parse(text, "request.graphql")
             .map_err(|e| RequestFailure::Invalid(diagnostics(&e.errors, codes::PARSE_FAILED)))?;
         let mut ops = ast.definitions.iter().filter_map(|d| match d {
@@ -168,7 +186,9 @@ impl Engine {
             _ => None,
         });
         let op_type = match operation_name {
-            Some(name) => ops.find(|o| o.name.as_deref() == Some(name)).map(|o| o.operation_type),
+            Some(name) => ops
+                .find(|o| o.name.as_deref() == Some(name))
+                .map(|o| o.operation_type),
             None => {
                 let first = ops.next();
                 if ops.next().is_some() {
@@ -194,13 +214,18 @@ impl Engine {
         }
         let document = ast
             .to_executable_validate(&self.schema.served)
-            .map_err(|e| RequestFailure::Invalid(diagnostics(&e.errors, codes::VALIDATION_FAILED)))?;
+            .map_err(|e| {
+                RequestFailure::Invalid(diagnostics(&e.errors, codes::VALIDATION_FAILED))
+            })?;
         let operation = document
             .operations
             .get(operation_name)
             .map_err(|_| invalid(codes::OPERATION_NOT_FOUND, "operation not found".into()))?;
         if op_type == OperationType::Subscription {
-            return Err(invalid(codes::NOT_SUPPORTED, "Subscriptions are not supported over HTTP.".into()));
+            return Err(invalid(
+                codes::NOT_SUPPORTED,
+                "Subscriptions are not supported over HTTP.".into(),
+            ));
         }
         let has_variables = !operation.variables.is_empty();
         let mut prepared = Prepared {
@@ -226,23 +251,35 @@ impl Engine {
     }
 
     /// Coerces the variables and plans the operation (a cache hit when it has no variables).
-    pub fn plan(&self, prepared: &Prepared, variables: &JsonMap) -> Result<Arc<Plan>, RequestFailure> {
+    pub fn plan(
+        &self,
+        prepared: &Prepared,
+        variables: &JsonMap,
+    ) -> Result<Arc<Plan>, RequestFailure> {
         if let Some(plan) = &prepared.static_plan {
             return Ok(plan.clone());
         }
         Ok(Arc::new(self.plan_operation(prepared, variables)?))
     }
 
-    fn plan_operation(&self, prepared: &Prepared, variables: &JsonMap) -> Result<Plan, RequestFailure> {
+    fn plan_operation(
+        &self,
+        prepared: &Prepared,
+        variables: &JsonMap,
+    ) -> Result<Plan, RequestFailure> {
         let operation = self.operation(prepared);
-        let vars = apollo_compiler::request::coerce_variable_values(&self.schema.served, operation, variables)
-            .map_err(|e| {
-                let json = e.to_graphql_error(&prepared.document.sources);
-                RequestFailure::Invalid(vec![
-                    GqlError::new(codes::BAD_USER_INPUT, json.message)
-                        .at(json.locations.first().map(|l| (l.line, l.column))),
-                ])
-            })?;
+        let vars = apollo_compiler::request::coerce_variable_values(
+            &self.schema.served,
+            operation,
+            variables,
+        )
+        .map_err(|e| {
+            let json = e.to_graphql_error(&prepared.document.sources);
+            RequestFailure::Invalid(vec![
+                GqlError::new(codes::BAD_USER_INPUT, json.message)
+                    .at(json.locations.first().map(|l| (l.line, l.column))),
+            ])
+        })?;
         let ctx = Ctx {
             schema: &self.schema.served,
             doc: &prepared.document,
@@ -272,7 +309,10 @@ impl Engine {
                 })
                 .map_err(|e| {
                     let json = e.to_graphql_error(&prepared.document.sources);
-                    RequestFailure::Invalid(vec![GqlError::new(codes::VALIDATION_FAILED, json.message)])
+                    RequestFailure::Invalid(vec![GqlError::new(
+                        codes::VALIDATION_FAILED,
+                        json.message,
+                    )])
                 })?
                 .data
         } else {
@@ -288,7 +328,10 @@ impl Engine {
             let key = c.key.to_owned();
             let name = c.first().name.as_str();
             if name == "__typename" {
-                steps.push(Step::Value { key, json: format!("\"{root_type}\"") });
+                steps.push(Step::Value {
+                    key,
+                    json: format!("\"{root_type}\""),
+                });
                 continue;
             }
             if matches!(name, "__schema" | "__type") {
@@ -302,18 +345,25 @@ impl Engine {
             }
             let non_null = c.first().definition.ty.is_non_null();
             let step = match self.schema.roots.get(name) {
-                Some(root) if prepared.operation_type == OperationType::Query => match planner.root(root, c) {
-                    Ok((query, shape)) => Step::Query { key, query, shape },
-                    Err(error) => Step::Error {
-                        error: error.at(c.location(&prepared.document)).with_path(vec![crate::error::PathSegment::Key(key.clone())]),
-                        key,
-                        non_null,
-                    },
-                },
+                Some(root) if prepared.operation_type == OperationType::Query => {
+                    match planner.root(root, c) {
+                        Ok((query, shape)) => Step::Query { key, query, shape },
+                        Err(error) => Step::Error {
+                            error: error
+                                .at(c.location(&prepared.document))
+                                .with_path(vec![crate::error::PathSegment::Key(key.clone())]),
+                            key,
+                            non_null,
+                        },
+                    }
+                }
                 _ => Step::Error {
-                    error: GqlError::new(codes::NOT_SUPPORTED, format!("{root_type}.{name} cannot be executed yet."))
-                        .at(c.location(&prepared.document))
-                        .with_path(vec![crate::error::PathSegment::Key(key.clone())]),
+                    error: GqlError::new(
+                        codes::NOT_SUPPORTED,
+                        format!("{root_type}.{name} cannot be executed yet."),
+                    )
+                    .at(c.location(&prepared.document))
+                    .with_path(vec![crate::error::PathSegment::Key(key.clone())]),
                     key,
                     non_null,
                 },

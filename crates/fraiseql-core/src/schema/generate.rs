@@ -17,25 +17,57 @@ pub(crate) struct Generator<'a> {
 }
 
 /// The arguments the engine adds to a root field, as SDL argument definitions.
-pub(crate) fn root_args(kind: &RootKind, entity: &str, has_order: bool) -> Vec<(&'static str, String, &'static str)> {
+pub(crate) fn root_args(
+    kind: &RootKind,
+    entity: &str,
+    has_order: bool,
+) -> Vec<(&'static str, String, &'static str)> {
     let mut args = Vec::new();
     if *kind == RootKind::Single {
         return args;
     }
-    args.push(("where", format!("{entity}WhereInput"), "Filters the rows; sibling fields are ANDed."));
+    args.push((
+        "where",
+        format!("{entity}WhereInput"),
+        "Filters the rows; sibling fields are ANDed.",
+    ));
     if has_order {
-        args.push(("orderBy", format!("[{entity}OrderByInput!]"), "Sort order: the first element sorts first."));
+        args.push((
+            "orderBy",
+            format!("[{entity}OrderByInput!]"),
+            "Sort order: the first element sorts first.",
+        ));
     }
     match kind {
         RootKind::List => {
-            args.push(("limit", "Int".to_owned(), "Maximum number of rows to return."));
+            args.push((
+                "limit",
+                "Int".to_owned(),
+                "Maximum number of rows to return.",
+            ));
             args.push(("offset", "Int".to_owned(), "Number of rows to skip."));
         }
         RootKind::Connection => {
-            args.push(("first", "Int".to_owned(), "Returns the first n edges after `after`."));
-            args.push(("after", "String".to_owned(), "A cursor: returns edges after it."));
-            args.push(("last", "Int".to_owned(), "Returns the last n edges before `before`."));
-            args.push(("before", "String".to_owned(), "A cursor: returns edges before it."));
+            args.push((
+                "first",
+                "Int".to_owned(),
+                "Returns the first n edges after `after`.",
+            ));
+            args.push((
+                "after",
+                "String".to_owned(),
+                "A cursor: returns edges after it.",
+            ));
+            args.push((
+                "last",
+                "Int".to_owned(),
+                "Returns the last n edges before `before`.",
+            ));
+            args.push((
+                "before",
+                "String".to_owned(),
+                "A cursor: returns edges before it.",
+            ));
         }
         RootKind::Single => {}
     }
@@ -95,7 +127,9 @@ impl<'a> Generator<'a> {
         for (field, fty) in self.fields(ty) {
             let inner = fty.inner_named_type().to_string();
             let filter = match (self.info.kind_of(&inner), fty.is_list()) {
-                (Some(DeclKind::Scalar), false) => self.scalar_filter(&inner, Some(ScalarKind::of(&inner))),
+                (Some(DeclKind::Scalar), false) => {
+                    self.scalar_filter(&inner, Some(ScalarKind::of(&inner)))
+                }
                 (Some(DeclKind::Enum), false) => self.scalar_filter(&inner, None),
                 (Some(DeclKind::Scalar | DeclKind::Enum), true) => self.array_filter(&inner),
                 (Some(DeclKind::Object), false) => {
@@ -123,7 +157,11 @@ impl<'a> Generator<'a> {
                 Operand::Boolean => "Boolean".to_owned(),
                 Operand::IntFilter => self.scalar_filter("Int", Some(ScalarKind::Int)),
             };
-            let _ = writeln!(body, "  \"\"\"{}\"\"\"\n  {}: {operand}", op.description, op.name);
+            let _ = writeln!(
+                body,
+                "  \"\"\"{}\"\"\"\n  {}: {operand}",
+                op.description, op.name
+            );
         }
         body
     }
@@ -132,7 +170,10 @@ impl<'a> Generator<'a> {
         let name = format!("{ty}Filter");
         if self.first_time(&name) {
             let body = self.operator_lines(scalar_operators(kind), ty);
-            let _ = writeln!(self.out, "\"\"\"Operators on a {ty} field.\"\"\"\ninput {name} {{\n{body}}}\n");
+            let _ = writeln!(
+                self.out,
+                "\"\"\"Operators on a {ty} field.\"\"\"\ninput {name} {{\n{body}}}\n"
+            );
         }
         name
     }
@@ -141,7 +182,10 @@ impl<'a> Generator<'a> {
         let name = format!("{ty}ArrayFilter");
         if self.first_time(&name) {
             let body = self.operator_lines(ARRAY_OPERATORS.iter(), ty);
-            let _ = writeln!(self.out, "\"\"\"Operators on a JSON array of {ty}.\"\"\"\ninput {name} {{\n{body}}}\n");
+            let _ = writeln!(
+                self.out,
+                "\"\"\"Operators on a JSON array of {ty}.\"\"\"\ninput {name} {{\n{body}}}\n"
+            );
         }
         name
     }

@@ -1,7 +1,7 @@
 //! The served schema: built from the user's SDL, checked, and bound to the database catalog.
 
-pub mod model;
 mod generate;
+pub mod model;
 mod sdl;
 
 use std::collections::HashMap;
@@ -13,8 +13,8 @@ use apollo_compiler::{Name, Node, Schema};
 use indexmap::IndexMap;
 
 use crate::error::SchemaError;
-use crate::scalars::ScalarKind;
 use crate::naming::to_snake_case;
+use crate::scalars::ScalarKind;
 use model::{FieldKind, FieldModel, ObjectModel, RootField, RootKind, ViewModel};
 use sdl::SdlInfo;
 
@@ -58,7 +58,10 @@ pub struct CompiledSchema {
 
 impl CompiledSchema {
     /// Builds the served schema from SDL sources given as (path, text).
-    pub fn build(sources: &[(String, String)], options: &SchemaOptions) -> Result<Self, SchemaError> {
+    pub fn build(
+        sources: &[(String, String)],
+        options: &SchemaOptions,
+    ) -> Result<Self, SchemaError> {
         let mut problems = Vec::new();
         let mut info = SdlInfo::read(sources, &mut problems);
         info.classify_roots(&mut problems);
@@ -68,7 +71,10 @@ impl CompiledSchema {
         let generated = generate::Generator::new(&info).run();
         add_root_args(&mut info);
         let generated = ast::Document::parse(generated, "<fraiseql generated>").map_err(|e| {
-            SchemaError::one(format!("internal error, generated SDL does not parse: {}", e.errors))
+            SchemaError::one(format!(
+                "internal error, generated SDL does not parse: {}",
+                e.errors
+            ))
         })?;
         let mut builder = Schema::builder();
         for doc in &info.docs {
@@ -151,8 +157,13 @@ impl CompiledSchema {
     pub fn bind(&mut self, catalog: &HashMap<String, RelationColumns>) -> Result<(), SchemaError> {
         let mut problems = Vec::new();
         for object in self.objects.values_mut() {
-            let Some(view) = object.view.as_mut() else { continue };
-            let at = format!("{}: type {} @view(name: \"{}\")", view.loc, object.name, view.relation);
+            let Some(view) = object.view.as_mut() else {
+                continue;
+            };
+            let at = format!(
+                "{}: type {} @view(name: \"{}\")",
+                view.loc, object.name, view.relation
+            );
             match catalog.get(&view.quoted) {
                 None | Some(None) => problems.push(format!(
                     "{at}: the view {} does not exist in the database",
@@ -162,7 +173,11 @@ impl CompiledSchema {
                     None => problems.push(format!(
                         "{at}: the view has no column \"{}\" (columns: {})",
                         view.column,
-                        columns.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                        columns
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                     Some((_, ty)) if ty != "jsonb" => problems.push(format!(
                         "{at}: the column \"{}\" is {ty}, not jsonb",
@@ -178,7 +193,11 @@ impl CompiledSchema {
                 },
             }
         }
-        if problems.is_empty() { Ok(()) } else { Err(SchemaError { problems }) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(SchemaError { problems })
+        }
     }
 }
 
@@ -190,20 +209,32 @@ fn add_root_args(info: &mut SdlInfo) {
         .roots
         .iter()
         .filter(|r| r.declared_args.is_empty())
-        .map(|r| (r.name.clone(), generate::root_args(&r.kind, &r.entity, generator.has_order(&r.entity))))
+        .map(|r| {
+            (
+                r.name.clone(),
+                generate::root_args(&r.kind, &r.entity, generator.has_order(&r.entity)),
+            )
+        })
         .collect();
     for doc in &mut info.docs {
         for def in &mut doc.definitions {
             let fields = match def {
-                Definition::ObjectTypeDefinition(t) if t.name == "Query" => &mut t.make_mut().fields,
+                Definition::ObjectTypeDefinition(t) if t.name == "Query" => {
+                    &mut t.make_mut().fields
+                }
                 Definition::ObjectTypeExtension(t) if t.name == "Query" => &mut t.make_mut().fields,
                 _ => continue,
             };
             for field in fields.iter_mut() {
-                let Some(args) = wanted.get(field.name.as_str()) else { continue };
+                let Some(args) = wanted.get(field.name.as_str()) else {
+                    continue;
+                };
                 let f = field.make_mut();
                 for (name, ty, description) in args {
-                    let (Ok(name), Ok(ty)) = (Name::new(name), ast::Type::parse(ty.as_str(), "<fraiseql generated>")) else {
+                    let (Ok(name), Ok(ty)) = (
+                        Name::new(name),
+                        ast::Type::parse(ty.as_str(), "<fraiseql generated>"),
+                    ) else {
                         continue;
                     };
                     f.arguments.push(Node::new(ast::InputValueDefinition {
@@ -229,11 +260,17 @@ fn build_objects(
 ) -> IndexMap<String, ObjectModel> {
     let mut objects = IndexMap::new();
     for (name, def) in &served.types {
-        let ExtendedType::Object(obj) = def else { continue };
+        let ExtendedType::Object(obj) = def else {
+            continue;
+        };
         if ROOT_TYPES.contains(&name.as_str()) || !info.kinds.contains_key(name.as_str()) {
             continue;
         }
-        let loc = info.type_locs.get(name.as_str()).cloned().unwrap_or_default();
+        let loc = info
+            .type_locs
+            .get(name.as_str())
+            .cloned()
+            .unwrap_or_default();
         let mut fields = IndexMap::new();
         for (fname, field) in &obj.fields {
             let inner = field.ty.inner_named_type();

@@ -73,10 +73,9 @@ pub(crate) fn loc_of(sources: &SourceMap, span: Option<SourceSpan>) -> SourceLoc
         .get(&span.file_id())
         .map(|f| f.path().display().to_string())
         .unwrap_or_default();
-    let lc = span.line_column(sources).unwrap_or(apollo_compiler::parser::LineColumn {
-        line: 0,
-        column: 0,
-    });
+    let lc = span
+        .line_column(sources)
+        .unwrap_or(apollo_compiler::parser::LineColumn { line: 0, column: 0 });
     SourceLoc {
         file,
         line: lc.line,
@@ -106,10 +105,7 @@ fn check_args(
                 allowed.join(", ")
             ));
         } else if arg.value.as_str().is_none() {
-            problems.push(format!(
-                "{at}: @{}({}:) must be a string",
-                d.name, arg.name
-            ));
+            problems.push(format!("{at}: @{}({}:) must be a string", d.name, arg.name));
         }
     }
     for r in required {
@@ -125,10 +121,7 @@ fn note_type(ty: &ast::Type, referenced: &mut HashSet<String>) {
 
 impl SdlInfo {
     /// Parses every source and records what the FraiseQL directives say.
-    pub(crate) fn read(
-        sources: &[(String, String)],
-        problems: &mut Vec<String>,
-    ) -> SdlInfo {
+    pub(crate) fn read(sources: &[(String, String)], problems: &mut Vec<String>) -> SdlInfo {
         let mut info = SdlInfo::default();
         for (path, text) in sources {
             match Document::parse(text.as_str(), path.as_str()) {
@@ -162,7 +155,9 @@ impl SdlInfo {
             Definition::ObjectTypeDefinition(node) => {
                 let t = node.make_mut();
                 self.kinds.insert(t.name.to_string(), DeclKind::Object);
-                self.type_locs.entry(t.name.to_string()).or_insert(loc.clone());
+                self.type_locs
+                    .entry(t.name.to_string())
+                    .or_insert(loc.clone());
                 self.read_type_directives(&t.name, &mut t.directives, &loc, problems);
                 self.read_fields(&t.name, &mut t.fields, sources, problems);
             }
@@ -172,7 +167,8 @@ impl SdlInfo {
                 self.read_fields(&t.name, &mut t.fields, sources, problems);
             }
             Definition::InterfaceTypeDefinition(node) => {
-                self.kinds.insert(node.name.to_string(), DeclKind::Interface);
+                self.kinds
+                    .insert(node.name.to_string(), DeclKind::Interface);
                 for f in &node.fields {
                     note_type(&f.ty, &mut self.referenced);
                 }
@@ -291,7 +287,10 @@ impl SdlInfo {
             let at = &f.loc;
             let kind = if f.ty.is_list() {
                 if f.ty.item_type().is_list() {
-                    problems.push(format!("{at}: Query.{} returns a list of lists, which a view cannot", f.name));
+                    problems.push(format!(
+                        "{at}: Query.{} returns a list of lists, which a view cannot",
+                        f.name
+                    ));
                     continue;
                 }
                 Some((RootKind::List, named.to_owned()))
@@ -328,7 +327,9 @@ impl SdlInfo {
             return Some(*k);
         }
         if crate::scalars::is_builtin(name)
-            || crate::scalars::LIBRARY_SCALARS.iter().any(|(n, _)| *n == name)
+            || crate::scalars::LIBRARY_SCALARS
+                .iter()
+                .any(|(n, _)| *n == name)
         {
             return Some(DeclKind::Scalar);
         }

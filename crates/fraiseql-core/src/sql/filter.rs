@@ -19,7 +19,10 @@ pub(crate) struct Row<'a> {
 
 impl Row<'_> {
     pub(crate) fn nested(base: String) -> Row<'static> {
-        Row { base, columns: None }
+        Row {
+            base,
+            columns: None,
+        }
     }
 }
 
@@ -50,7 +53,11 @@ pub(crate) fn target(field: &FieldModel, row: &Row<'_>) -> Target {
             || col_type.starts_with("character varying(")
             || col_type.starts_with("character(");
         return Target {
-            text: if is_text { col.clone() } else { format!("{col}::text") },
+            text: if is_text {
+                col.clone()
+            } else {
+                format!("{col}::text")
+            },
             typed: col.clone(),
             cast: format!("::{col_type}"),
             nullable: col,
@@ -60,7 +67,10 @@ pub(crate) fn target(field: &FieldModel, row: &Row<'_>) -> Target {
     let text = json_get_text(&row.base, &field.json_key);
     let (typed, cast) = match kind.and_then(ScalarKind::sql_cast) {
         Some("jsonb") => (
-            format!("nullif({}, 'null'::jsonb)", json_get(&row.base, &field.json_key)),
+            format!(
+                "nullif({}, 'null'::jsonb)",
+                json_get(&row.base, &field.json_key)
+            ),
             "::jsonb".to_owned(),
         ),
         Some(c) => (format!("{text}::{c}"), format!("::{c}")),
@@ -147,7 +157,11 @@ pub(crate) fn compile(
                     let part = compile(sql, schema, object, item, row, &format!("{here}[{i}]"))?;
                     parts.push(part.unwrap_or_else(|| "true".to_owned()));
                 }
-                let (join, empty) = if key == "_and" { (" AND ", "true") } else { (" OR ", "false") };
+                let (join, empty) = if key == "_and" {
+                    (" AND ", "true")
+                } else {
+                    (" OR ", "false")
+                };
                 conds.push(if parts.is_empty() {
                     empty.to_owned()
                 } else {
@@ -197,7 +211,9 @@ fn field_condition(
         (_, true) => array_condition(sql, field, v, row, path),
         (_, false) => {
             let target = target(field, row);
-            operators(sql, &target, v, path, |name| scalar_operator(target.kind.filter(|_| field.kind != FieldKind::Enum), name))
+            operators(sql, &target, v, path, |name| {
+                scalar_operator(target.kind.filter(|_| field.kind != FieldKind::Enum), name)
+            })
         }
     }
 }
@@ -231,12 +247,20 @@ fn bool_operand(operand: &JsonValue, path: &str) -> Result<bool, GqlError> {
         .ok_or_else(|| bad(path, "expected a Boolean"))
 }
 
-pub(crate) fn scalar_op(sql: &mut Sql, t: &Target, op: Op, operand: &JsonValue, path: &str) -> Result<String, GqlError> {
+pub(crate) fn scalar_op(
+    sql: &mut Sql,
+    t: &Target,
+    op: Op,
+    operand: &JsonValue,
+    path: &str,
+) -> Result<String, GqlError> {
     let cmp = |sql: &mut Sql, sym: &str| {
         let p = sql.text(value_text(operand));
         format!("{} {sym} {p}{}", t.typed, t.cast)
     };
-    let like = |sql: &mut Sql, sym: &str, pattern: String| format!("{} {sym} {}", t.text, sql.text(pattern));
+    let like = |sql: &mut Sql, sym: &str, pattern: String| {
+        format!("{} {sym} {}", t.text, sql.text(pattern))
+    };
     let s = || value_text(operand);
     Ok(match op {
         Op::Eq => cmp(sql, "="),
@@ -248,7 +272,11 @@ pub(crate) fn scalar_op(sql: &mut Sql, t: &Target, op: Op, operand: &JsonValue, 
         Op::In | Op::Nin => {
             let values = as_list(operand).into_iter().map(value_text).collect();
             let p = sql.bind(Param::TextArray(values));
-            let array_cast = if t.cast.is_empty() { String::new() } else { format!("{}[]", t.cast) };
+            let array_cast = if t.cast.is_empty() {
+                String::new()
+            } else {
+                format!("{}[]", t.cast)
+            };
             if op == Op::In {
                 format!("{} = ANY({p}{array_cast})", t.typed)
             } else {
@@ -256,7 +284,11 @@ pub(crate) fn scalar_op(sql: &mut Sql, t: &Target, op: Op, operand: &JsonValue, 
             }
         }
         Op::IsNull => {
-            let not = if bool_operand(operand, path)? { "" } else { "NOT " };
+            let not = if bool_operand(operand, path)? {
+                ""
+            } else {
+                "NOT "
+            };
             format!("{} IS {not}NULL", t.nullable)
         }
         Op::Contains => like(sql, "LIKE", format!("%{}%", like_escape(&s()))),
@@ -290,14 +322,20 @@ pub(crate) fn scalar_op(sql: &mut Sql, t: &Target, op: Op, operand: &JsonValue, 
                 Op::IsIpv4 => format!("family({x}) = 4"),
                 _ => format!("family({x}) = 6"),
             };
-            if bool_operand(operand, path)? { cond } else { format!("NOT {cond}") }
+            if bool_operand(operand, path)? {
+                cond
+            } else {
+                format!("NOT {cond}")
+            }
         }
         Op::AncestorOf => format!("{} @> {}::ltree", t.typed, sql.text(s())),
         Op::DescendantOf => format!("{} <@ {}::ltree", t.typed, sql.text(s())),
         Op::MatchesLquery => format!("{} ~ {}::lquery", t.typed, sql.text(s())),
         Op::Depth => {
             let depth = int_target(format!("nlevel({})", t.typed));
-            return Ok(operators(sql, &depth, operand, path, int_op)?.unwrap_or_else(|| "true".to_owned()));
+            return Ok(
+                operators(sql, &depth, operand, path, int_op)?.unwrap_or_else(|| "true".to_owned())
+            );
         }
         Op::ArrayContains | Op::ArrayContainedBy | Op::ArrayOverlaps | Op::ArrayLength => {
             return Err(bad(path, "array operator on a scalar field"));
@@ -384,21 +422,39 @@ fn list_condition(
         let name = name.as_str();
         let here = format!("{path}.{name}");
         if name == "isNull" {
-            let not = if bool_operand(operand, &here)? { "" } else { "NOT " };
+            let not = if bool_operand(operand, &here)? {
+                ""
+            } else {
+                "NOT "
+            };
             conds.push(format!("nullif({arr}, 'null'::jsonb) IS {not}NULL"));
             continue;
         }
         let e = sql.alias("e");
-        let cond = compile(sql, schema, element, operand, &Row::nested(format!("{e}.v")), &here)?
-            .unwrap_or_else(|| "true".to_owned());
+        let cond = compile(
+            sql,
+            schema,
+            element,
+            operand,
+            &Row::nested(format!("{e}.v")),
+            &here,
+        )?
+        .unwrap_or_else(|| "true".to_owned());
         let elements = format!(
             "jsonb_array_elements(CASE WHEN jsonb_typeof({arr}) = 'array' THEN {arr} ELSE '[]'::jsonb END) AS {e}(v)"
         );
         conds.push(match name {
             "some" => format!("EXISTS (SELECT 1 FROM {elements} WHERE {cond})"),
-            "every" => format!("NOT EXISTS (SELECT 1 FROM {elements} WHERE NOT coalesce({cond}, false))"),
+            "every" => {
+                format!("NOT EXISTS (SELECT 1 FROM {elements} WHERE NOT coalesce({cond}, false))")
+            }
             "none" => format!("NOT EXISTS (SELECT 1 FROM {elements} WHERE {cond})"),
-            _ => return Err(bad(&here, "unknown operator (expected some, every, none or isNull)")),
+            _ => {
+                return Err(bad(
+                    &here,
+                    "unknown operator (expected some, every, none or isNull)",
+                ));
+            }
         });
     }
     Ok(and_all(conds))

@@ -70,15 +70,24 @@ pub(crate) fn compile(
                 }
                 let here = format!("{path}.{}", name.as_str());
                 let bad = |m: &str| GqlError::new(codes::BAD_USER_INPUT, format!("{here}: {m}"));
-                let field = object.fields.get(name.as_str()).ok_or_else(|| bad("unknown field"))?;
+                let field = object
+                    .fields
+                    .get(name.as_str())
+                    .ok_or_else(|| bad("unknown field"))?;
                 match &field.kind {
                     FieldKind::Object(nested) => {
-                        let nested_obj = schema.objects.get(nested).ok_or_else(|| bad("unknown type"))?;
+                        let nested_obj = schema
+                            .objects
+                            .get(nested)
+                            .ok_or_else(|| bad("unknown type"))?;
                         let nested_row = Row::nested(json_get(&row.base, &field.json_key));
                         compile(schema, nested_obj, v, &nested_row, &here, keys)?;
                     }
                     _ => {
-                        let dir = v.as_str().and_then(direction).ok_or_else(|| bad("expected an OrderDirection"))?;
+                        let dir = v
+                            .as_str()
+                            .and_then(direction)
+                            .ok_or_else(|| bad("expected an OrderDirection"))?;
                         let t = target(field, row);
                         keys.push(SortKey {
                             expr: t.typed,
@@ -110,9 +119,19 @@ pub(crate) fn after(keys: &[SortKey], row: &[String], cursor: &str) -> String {
     let mut ors = Vec::new();
     for i in 0..keys.len() {
         let mut ands: Vec<String> = (0..i)
-            .map(|j| format!("{} IS NOT DISTINCT FROM {}", row[j], cursor_value(&keys[j], cursor, j)))
+            .map(|j| {
+                format!(
+                    "{} IS NOT DISTINCT FROM {}",
+                    row[j],
+                    cursor_value(&keys[j], cursor, j)
+                )
+            })
             .collect();
-        ands.push(strictly_after(&keys[i], &row[i], &cursor_value(&keys[i], cursor, i)));
+        ands.push(strictly_after(
+            &keys[i],
+            &row[i],
+            &cursor_value(&keys[i], cursor, i),
+        ));
         ors.push(format!("({})", ands.join(" AND ")));
     }
     format!("({})", ors.join(" OR "))
@@ -131,6 +150,8 @@ fn strictly_after(key: &SortKey, v: &str, c: &str) -> String {
     if key.nulls_first {
         format!("CASE WHEN {c} IS NULL THEN {v} IS NOT NULL ELSE coalesce({v} {op} {c}, false) END")
     } else {
-        format!("CASE WHEN {c} IS NULL THEN false ELSE ({v} IS NULL OR coalesce({v} {op} {c}, false)) END")
+        format!(
+            "CASE WHEN {c} IS NULL THEN false ELSE ({v} IS NULL OR coalesce({v} {op} {c}, false)) END"
+        )
     }
 }

@@ -38,7 +38,11 @@ pub(crate) fn object(items: &[Item]) -> String {
         } else {
             format!("coalesce(({})::text, 'null')", item.expr)
         };
-        let _ = write!(s, " || {} || {value}", literal(&format!("{sep}\"{}\":", item.key)));
+        let _ = write!(
+            s,
+            " || {} || {value}",
+            literal(&format!("{sep}\"{}\":", item.key))
+        );
     }
     s.push_str(" || '}')::json");
     s

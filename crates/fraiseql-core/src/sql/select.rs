@@ -29,7 +29,11 @@ fn bad(field: &str, message: impl std::fmt::Display) -> GqlError {
 
 impl<'a> Planner<'a> {
     /// Plans one root field of Query into its statement and result shape.
-    pub(crate) fn root(&self, root: &RootField, c: &Collected<'a>) -> Result<(SqlQuery, Shape), GqlError> {
+    pub(crate) fn root(
+        &self,
+        root: &RootField,
+        c: &Collected<'a>,
+    ) -> Result<(SqlQuery, Shape), GqlError> {
         let entity = &self.schema.objects[&root.entity];
         let view = entity
             .view
@@ -43,8 +47,19 @@ impl<'a> Planner<'a> {
             RootKind::Single => self.single(&mut sql, root, entity, view, c)?,
             RootKind::Connection => self.connection(&mut sql, root, entity, view, c)?,
         };
-        let shape = Shape::of(&field.definition.ty, inner, format!("Query.{}", root.name), loc);
-        Ok((SqlQuery { sql: text, params: sql.params }, shape))
+        let shape = Shape::of(
+            &field.definition.ty,
+            inner,
+            format!("Query.{}", root.name),
+            loc,
+        );
+        Ok((
+            SqlQuery {
+                sql: text,
+                params: sql.params,
+            },
+            shape,
+        ))
     }
 
     fn row(view: &'a ViewModel) -> Row<'a> {
@@ -66,10 +81,15 @@ impl<'a> Planner<'a> {
         let field = c.first();
         let mut conds = Vec::new();
         for (arg, field_name) in &root.equality_args {
-            let Some(value) = self.ctx.arg(field, arg) else { continue };
+            let Some(value) = self.ctx.arg(field, arg) else {
+                continue;
+            };
             let f = &entity.fields[field_name];
             if matches!(f.kind, FieldKind::Object(_)) || f.is_list() {
-                return Err(bad(&root.name, format!("argument {arg} cannot filter on a list or object")));
+                return Err(bad(
+                    &root.name,
+                    format!("argument {arg} cannot filter on a list or object"),
+                ));
             }
             let t = target(f, row);
             conds.push(if value.is_null() {
@@ -81,29 +101,61 @@ impl<'a> Planner<'a> {
         if root.kind != RootKind::Single
             && let Some(w) = self.ctx.arg(field, "where")
         {
-            conds.extend(filter::compile(sql, self.schema, entity, &w, row, &format!("{}.where", root.name))?);
+            conds.extend(filter::compile(
+                sql,
+                self.schema,
+                entity,
+                &w,
+                row,
+                &format!("{}.where", root.name),
+            )?);
         }
         Ok(and_all(conds))
     }
 
-    fn sort_keys(&self, root: &RootField, entity: &ObjectModel, row: &Row<'_>, c: &Collected<'a>) -> Result<Vec<SortKey>, GqlError> {
+    fn sort_keys(
+        &self,
+        root: &RootField,
+        entity: &ObjectModel,
+        row: &Row<'_>,
+        c: &Collected<'a>,
+    ) -> Result<Vec<SortKey>, GqlError> {
         let mut keys = Vec::new();
         if let Some(v) = self.ctx.arg(c.first(), "orderBy") {
-            order::compile(self.schema, entity, &v, row, &format!("{}.orderBy", root.name), &mut keys)?;
+            order::compile(
+                self.schema,
+                entity,
+                &v,
+                row,
+                &format!("{}.orderBy", root.name),
+                &mut keys,
+            )?;
         }
         Ok(keys)
     }
 
-    fn page_size(&self, name: &str, arg: &str, v: Option<JsonValue>) -> Result<Option<i64>, GqlError> {
-        let Some(v) = v.filter(|v| !v.is_null()) else { return Ok(None) };
-        let n = v.as_i64().ok_or_else(|| bad(name, format!("{arg} must be an Int")))?;
+    fn page_size(
+        &self,
+        name: &str,
+        arg: &str,
+        v: Option<JsonValue>,
+    ) -> Result<Option<i64>, GqlError> {
+        let Some(v) = v.filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        let n = v
+            .as_i64()
+            .ok_or_else(|| bad(name, format!("{arg} must be an Int")))?;
         if n < 0 {
             return Err(bad(name, format!("{arg} must not be negative, got {n}")));
         }
         if n > self.options.max_limit {
             return Err(bad(
                 name,
-                format!("{arg} is {n}, above the maximum page size of {}", self.options.max_limit),
+                format!(
+                    "{arg} is {n}, above the maximum page size of {}",
+                    self.options.max_limit
+                ),
             ));
         }
         Ok(Some(n))
@@ -183,13 +235,19 @@ impl<'a> Planner<'a> {
             let f = c.first();
             let name = f.name.as_str();
             if name == "__typename" {
-                items.push(Item { key: c.key.to_owned(), expr: literal(&object.name), is_text: true });
+                items.push(Item {
+                    key: c.key.to_owned(),
+                    expr: literal(&object.name),
+                    is_text: true,
+                });
                 continue;
             }
-            let field = object
-                .fields
-                .get(name)
-                .ok_or_else(|| GqlError::new(codes::INTERNAL, format!("{}.{name} is not in the model", object.name)))?;
+            let field = object.fields.get(name).ok_or_else(|| {
+                GqlError::new(
+                    codes::INTERNAL,
+                    format!("{}.{name} is not in the model", object.name),
+                )
+            })?;
             let json = json_get(base, &field.json_key);
             let (expr, inner) = match &field.kind {
                 FieldKind::Object(t) => {
@@ -197,18 +255,27 @@ impl<'a> Planner<'a> {
                     if field.is_list() {
                         let e = sql.alias("a");
                         let element = format!("{e}.v");
-                        let (obj, kind) = self.project(sql, nested, c.sub_selections().collect(), &element)?;
+                        let (obj, kind) =
+                            self.project(sql, nested, c.sub_selections().collect(), &element)?;
                         (array_of(&json, &e, &guard_object(&element, &obj)), kind)
                     } else {
-                        let (obj, kind) = self.project(sql, nested, c.sub_selections().collect(), &json)?;
+                        let (obj, kind) =
+                            self.project(sql, nested, c.sub_selections().collect(), &json)?;
                         (guard_object(&json, &obj), kind)
                     }
                 }
                 _ => (json, ShapeKind::Leaf),
             };
             let label = format!("{}.{name}", object.name);
-            shapes.push((c.key.to_owned(), Shape::of(&f.definition.ty, inner, label, c.location(self.ctx.doc))));
-            items.push(Item { key: c.key.to_owned(), expr, is_text: false });
+            shapes.push((
+                c.key.to_owned(),
+                Shape::of(&f.definition.ty, inner, label, c.location(self.ctx.doc)),
+            ));
+            items.push(Item {
+                key: c.key.to_owned(),
+                expr,
+                is_text: false,
+            });
         }
         Ok((project::object(&items), ShapeKind::Object(shapes)))
     }
@@ -226,12 +293,19 @@ impl<'a> Planner<'a> {
         let name = root.name.as_str();
         let cond = self.conditions(sql, root, entity, &row, c)?;
         let mut keys = self.sort_keys(root, entity, &row, c)?;
-        let id = entity
-            .fields
-            .get("id")
-            .ok_or_else(|| bad(name, format!("{} has no id field to order a connection by", entity.name)))?;
+        let id = entity.fields.get("id").ok_or_else(|| {
+            bad(
+                name,
+                format!("{} has no id field to order a connection by", entity.name),
+            )
+        })?;
         let t = target(id, &row);
-        keys.push(SortKey { expr: t.typed, descending: false, nulls_first: false, cast: t.cast });
+        keys.push(SortKey {
+            expr: t.typed,
+            descending: false,
+            nulls_first: false,
+            cast: t.cast,
+        });
         let first = self.page_size(name, "first", self.ctx.arg(field, "first"))?;
         let last = self.page_size(name, "last", self.ctx.arg(field, "last"))?;
         if first.is_some() && last.is_some() {
@@ -245,14 +319,20 @@ impl<'a> Planner<'a> {
         let mut after_cond = None;
         let mut before_cond = None;
         for (arg, is_after) in [("after", true), ("before", false)] {
-            let Some(v) = self.ctx.arg(field, arg).filter(|v| !v.is_null()) else { continue };
+            let Some(v) = self.ctx.arg(field, arg).filter(|v| !v.is_null()) else {
+                continue;
+            };
             let cursor = decode_cursor(v.as_str().unwrap_or_default(), keys.len())
                 .ok_or_else(|| bad(name, format!("{arg} is not a cursor of this connection")))?;
             let p = format!("{}::jsonb", sql.text(cursor));
             let k = if is_after { &keys } else { &flipped };
             let c = order::after(k, &exprs, &p);
             page_conds.push(c.clone());
-            if is_after { after_cond = Some(c) } else { before_cond = Some(c) }
+            if is_after {
+                after_cond = Some(c)
+            } else {
+                before_cond = Some(c)
+            }
         }
         let page_keys = if backward { &flipped } else { &keys };
         let s_cols: Vec<String> = (0..keys.len()).map(|i| format!("s{i}")).collect();
@@ -262,7 +342,11 @@ impl<'a> Planner<'a> {
             Some(c) => format!(" WHERE {c}"),
             None => String::new(),
         };
-        let select_keys: String = exprs.iter().enumerate().map(|(i, e)| format!(", {e} AS s{i}")).collect();
+        let select_keys: String = exprs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| format!(", {e} AS s{i}"))
+            .collect();
         let page = format!(
             "page AS (SELECT {} AS d{select_keys} FROM {} AS r{} ORDER BY {} LIMIT {count_p} + 1)",
             row.base,
@@ -285,7 +369,11 @@ impl<'a> Planner<'a> {
             Some(c) => {
                 let mut conds: Vec<String> = cond.iter().cloned().collect();
                 conds.push(format!("NOT coalesce({c}, false)"));
-                format!("EXISTS (SELECT 1 FROM {} AS r{})", view.quoted, where_sql(&conds))
+                format!(
+                    "EXISTS (SELECT 1 FROM {} AS r{})",
+                    view.quoted,
+                    where_sql(&conds)
+                )
             }
             None => "false".to_owned(),
         };
@@ -302,10 +390,21 @@ impl<'a> Planner<'a> {
             let f = cc.first();
             let (expr, kind) = match f.name.as_str() {
                 "__typename" => {
-                    items.push(Item { key: cc.key.to_owned(), expr: literal(&conn_type), is_text: true });
+                    items.push(Item {
+                        key: cc.key.to_owned(),
+                        expr: literal(&conn_type),
+                        is_text: true,
+                    });
                     continue;
                 }
-                "totalCount" => (format!("(SELECT count(*) FROM {} AS r{})", view.quoted, where_sql(&cond.iter().cloned().collect::<Vec<_>>())), ShapeKind::Leaf),
+                "totalCount" => (
+                    format!(
+                        "(SELECT count(*) FROM {} AS r{})",
+                        view.quoted,
+                        where_sql(&cond.iter().cloned().collect::<Vec<_>>())
+                    ),
+                    ShapeKind::Leaf,
+                ),
                 "edges" => {
                     let mut e_items = Vec::new();
                     let mut e_shapes = Vec::new();
@@ -315,18 +414,38 @@ impl<'a> Planner<'a> {
                             "__typename" => (literal(&edge_type), ShapeKind::Leaf, true),
                             "cursor" => (cursor.clone(), ShapeKind::Leaf, false),
                             _ => {
-                                let (obj, kind) = self.project(sql, entity, ec.sub_selections().collect(), "e.d")?;
+                                let (obj, kind) = self.project(
+                                    sql,
+                                    entity,
+                                    ec.sub_selections().collect(),
+                                    "e.d",
+                                )?;
                                 (obj, kind, false)
                             }
                         };
                         if !is_text {
                             let label = format!("{edge_type}.{}", ef.name);
-                            e_shapes.push((ec.key.to_owned(), Shape::of(&ef.definition.ty, kind, label, ec.location(self.ctx.doc))));
+                            e_shapes.push((
+                                ec.key.to_owned(),
+                                Shape::of(
+                                    &ef.definition.ty,
+                                    kind,
+                                    label,
+                                    ec.location(self.ctx.doc),
+                                ),
+                            ));
                         }
-                        e_items.push(Item { key: ec.key.to_owned(), expr, is_text });
+                        e_items.push(Item {
+                            key: ec.key.to_owned(),
+                            expr,
+                            is_text,
+                        });
                     }
                     (
-                        format!("(SELECT coalesce(json_agg({} ORDER BY {normal}), '[]'::json) FROM edges AS e)", project::object(&e_items)),
+                        format!(
+                            "(SELECT coalesce(json_agg({} ORDER BY {normal}), '[]'::json) FROM edges AS e)",
+                            project::object(&e_items)
+                        ),
                         ShapeKind::Object(e_shapes),
                     )
                 }
@@ -337,20 +456,44 @@ impl<'a> Planner<'a> {
                             "__typename" => (literal("PageInfo"), true),
                             "hasNextPage" => (has_next.clone(), false),
                             "hasPreviousPage" => (has_previous.clone(), false),
-                            "startCursor" => (format!("(SELECT {cursor} FROM edges AS e ORDER BY {normal} LIMIT 1)"), false),
-                            _ => (format!("(SELECT {cursor} FROM edges AS e ORDER BY {reverse} LIMIT 1)"), false),
+                            "startCursor" => (
+                                format!(
+                                    "(SELECT {cursor} FROM edges AS e ORDER BY {normal} LIMIT 1)"
+                                ),
+                                false,
+                            ),
+                            _ => (
+                                format!(
+                                    "(SELECT {cursor} FROM edges AS e ORDER BY {reverse} LIMIT 1)"
+                                ),
+                                false,
+                            ),
                         };
-                        p_items.push(Item { key: pc.key.to_owned(), expr, is_text });
+                        p_items.push(Item {
+                            key: pc.key.to_owned(),
+                            expr,
+                            is_text,
+                        });
                     }
                     (project::object(&p_items), ShapeKind::Leaf)
                 }
             };
             let label = format!("{conn_type}.{}", f.name);
-            shapes.push((cc.key.to_owned(), Shape::of(&f.definition.ty, kind, label, cc.location(self.ctx.doc))));
-            items.push(Item { key: cc.key.to_owned(), expr, is_text: false });
+            shapes.push((
+                cc.key.to_owned(),
+                Shape::of(&f.definition.ty, kind, label, cc.location(self.ctx.doc)),
+            ));
+            items.push(Item {
+                key: cc.key.to_owned(),
+                expr,
+                is_text: false,
+            });
         }
         Ok((
-            format!("WITH {page}, {edges} SELECT {}::text", project::object(&items)),
+            format!(
+                "WITH {page}, {edges} SELECT {}::text",
+                project::object(&items)
+            ),
             ShapeKind::Object(shapes),
         ))
     }
@@ -358,7 +501,9 @@ impl<'a> Planner<'a> {
 
 /// A cursor is base64 of the JSON array of the row's sort-key values.
 fn decode_cursor(cursor: &str, keys: usize) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(cursor).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(cursor)
+        .ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let value: serde_json::Value = serde_json::from_str(&text).ok()?;
     (value.as_array()?.len() == keys).then_some(text)

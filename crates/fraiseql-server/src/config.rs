@@ -1,0 +1,300 @@
+//! Configuration: `fraiseql.toml`, then `FRAISEQL_*` environment variables and
+//! `DATABASE_URL`, then command-line flags. Unknown keys are errors.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// A configuration problem, naming the key and where it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+    #[error("environment variable {var}: {message}")]
+    Env { var: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The whole configuration, as read from TOML.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub schema: SchemaConfig,
+    pub query: QueryConfig,
+}
+
+/// `[server]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on. Loopback by default: exposing the API is a deliberate choice.
+    pub listen: SocketAddr,
+    /// Dev mode: GraphiQL on, database error details in responses.
+    pub dev: bool,
+    /// Serve GraphiQL on `GET /graphql` to browsers. Unset: on in dev mode, off otherwise.
+    pub graphiql: Option<bool>,
+    /// Largest request body accepted, in bytes (1 MiB: generous for any query document).
+    pub max_body_bytes: usize,
+    /// Most operations in one batched request (a JSON array); 0 disables batching.
+    pub max_batch: usize,
+    /// Time allowed for one whole request, in milliseconds.
+    pub request_timeout_ms: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            dev: false,
+            graphiql: None,
+            max_body_bytes: 1024 * 1024,
+            max_batch: 10,
+            request_timeout_ms: 30_000,
+        }
+    }
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// PostgreSQL URL; `DATABASE_URL` overrides it. No default: a server must be told.
+    pub url: Option<String>,
+    /// Connections in the pool. Twice the cores of a small machine keeps PostgreSQL busy without thrashing.
+    pub pool_size: usize,
+    /// Time to open a connection before giving up, in ms: short, so an outage fails fast.
+    pub connect_timeout_ms: u64,
+    /// Time to wait for a free pooled connection, in ms.
+    pub acquire_timeout_ms: u64,
+    /// PostgreSQL `statement_timeout` for every statement, in ms (0: none).
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: None,
+            pool_size: 8,
+            connect_timeout_ms: 2_000,
+            acquire_timeout_ms: 2_000,
+            statement_timeout_ms: 10_000,
+        }
+    }
+}
+
+/// `[schema]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SchemaConfig {
+    /// SDL files (or directories of `.graphql` files), relative to the config file.
+    pub paths: Vec<PathBuf>,
+    /// Map camelCase field names to snake_case JSON keys.
+    pub snake_case_keys: bool,
+}
+
+impl Default for SchemaConfig {
+    fn default() -> Self {
+        SchemaConfig {
+            paths: vec![PathBuf::from("schema.graphql")],
+            snake_case_keys: true,
+        }
+    }
+}
+
+/// `[query]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct QueryConfig {
+    /// Rows a list returns when the request gives no `limit`.
+    pub default_limit: i64,
+    /// Largest `limit`/`first`/`last` accepted.
+    pub max_limit: i64,
+    /// Plans kept in the plan cache.
+    pub plan_cache_capacity: u64,
+    /// Allow `__schema`/`__type`. Unset: on in dev mode, off otherwise.
+    pub introspection: Option<bool>,
+}
+
+impl Default for QueryConfig {
+    fn default() -> Self {
+        let d = fraiseql_core::EngineOptions::default();
+        QueryConfig {
+            default_limit: d.default_limit,
+            max_limit: d.max_limit,
+            plan_cache_capacity: d.plan_cache_capacity,
+            introspection: None,
+        }
+    }
+}
+
+/// The environment variables read, each with the key it sets.
+pub const ENV_KEYS: &[(&str, &str)] = &[
+    ("FRAISEQL_LISTEN", "server.listen"),
+    ("FRAISEQL_DEV", "server.dev"),
+    ("FRAISEQL_GRAPHIQL", "server.graphiql"),
+    ("FRAISEQL_MAX_BODY_BYTES", "server.max_body_bytes"),
+    ("FRAISEQL_MAX_BATCH", "server.max_batch"),
+    ("FRAISEQL_REQUEST_TIMEOUT_MS", "server.request_timeout_ms"),
+    ("FRAISEQL_DATABASE_URL", "database.url"),
+    ("FRAISEQL_POOL_SIZE", "database.pool_size"),
+    ("FRAISEQL_CONNECT_TIMEOUT_MS", "database.connect_timeout_ms"),
+    ("FRAISEQL_ACQUIRE_TIMEOUT_MS", "database.acquire_timeout_ms"),
+    (
+        "FRAISEQL_STATEMENT_TIMEOUT_MS",
+        "database.statement_timeout_ms",
+    ),
+    ("FRAISEQL_SCHEMA", "schema.paths"),
+    ("FRAISEQL_SNAKE_CASE_KEYS", "schema.snake_case_keys"),
+    ("FRAISEQL_DEFAULT_LIMIT", "query.default_limit"),
+    ("FRAISEQL_MAX_LIMIT", "query.max_limit"),
+    ("FRAISEQL_PLAN_CACHE_CAPACITY", "query.plan_cache_capacity"),
+    ("FRAISEQL_INTROSPECTION", "query.introspection"),
+];
+
+/// Variables named `FRAISEQL_*` that are not settings (the CLI's own, test and tooling knobs).
+const ENV_IGNORED: &[&str] = &[
+    "FRAISEQL_CONFIG",
+    "FRAISEQL_LOG",
+    "FRAISEQL_PG_BINDIR",
+    "FRAISEQL_PG_USER",
+    "FRAISEQL_TEST_DATABASE_URL",
+];
+
+impl Config {
+    /// Reads a TOML file; relative schema paths are resolved against its folder.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+            file: file.clone(),
+            message: format!("cannot read: {e}"),
+        })?;
+        let mut config = Config::from_toml(&text, &file)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        config.schema.paths = config.schema.paths.iter().map(|p| base.join(p)).collect();
+        Ok(config)
+    }
+
+    /// Parses TOML text; `file` names it in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::File {
+            file: file.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+        })
+    }
+
+    /// Applies `FRAISEQL_*` variables and `DATABASE_URL` from `vars`.
+    pub fn apply_env(
+        &mut self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(), ConfigError> {
+        for (var, value) in vars {
+            if var == "DATABASE_URL" {
+                self.database.url = Some(value);
+                continue;
+            }
+            if !var.starts_with("FRAISEQL_") || ENV_IGNORED.contains(&var.as_str()) {
+                continue;
+            }
+            let Some((_, key)) = ENV_KEYS.iter().find(|(v, _)| *v == var) else {
+                return Err(ConfigError::Env {
+                    var,
+                    message: "unknown setting (see docs/configuration.md for the list)".into(),
+                });
+            };
+            self.set(key, &value).map_err(|message| ConfigError::Env {
+                var: var.clone(),
+                message,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Sets one key from its text form (environment variables and flags).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        fn parse<T: std::str::FromStr>(v: &str) -> Result<T, String>
+        where
+            T::Err: std::fmt::Display,
+        {
+            v.trim()
+                .parse()
+                .map_err(|e| format!("invalid value {v:?}: {e}"))
+        }
+        match key {
+            "server.listen" => self.server.listen = parse(value)?,
+            "server.dev" => self.server.dev = parse(value)?,
+            "server.graphiql" => self.server.graphiql = Some(parse(value)?),
+            "server.max_body_bytes" => self.server.max_body_bytes = parse(value)?,
+            "server.max_batch" => self.server.max_batch = parse(value)?,
+            "server.request_timeout_ms" => self.server.request_timeout_ms = parse(value)?,
+            "database.url" => self.database.url = Some(value.to_owned()),
+            "database.pool_size" => self.database.pool_size = parse(value)?,
+            "database.connect_timeout_ms" => self.database.connect_timeout_ms = parse(value)?,
+            "database.acquire_timeout_ms" => self.database.acquire_timeout_ms = parse(value)?,
+            "database.statement_timeout_ms" => self.database.statement_timeout_ms = parse(value)?,
+            "schema.paths" => {
+                self.schema.paths = value.split(',').map(|s| PathBuf::from(s.trim())).collect()
+            }
+            "schema.snake_case_keys" => self.schema.snake_case_keys = parse(value)?,
+            "query.default_limit" => self.query.default_limit = parse(value)?,
+            "query.max_limit" => self.query.max_limit = parse(value)?,
+            "query.plan_cache_capacity" => self.query.plan_cache_capacity = parse(value)?,
+            "query.introspection" => self.query.introspection = Some(parse(value)?),
+            _ => return Err(format!("unknown key {key}")),
+        }
+        Ok(())
+    }
+
+    /// Checks the values and resolves the defaults that depend on dev mode.
+    pub fn validate(self) -> Result<Settings, ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        let Some(url) = self.database.url.clone() else {
+            return invalid(
+                "no database: set DATABASE_URL, database.url in fraiseql.toml, or --database-url"
+                    .into(),
+            );
+        };
+        if self.database.pool_size == 0 {
+            return invalid("database.pool_size must be at least 1".into());
+        }
+        if self.query.default_limit < 0
+            || self.query.max_limit < 1
+            || self.query.default_limit > self.query.max_limit
+        {
+            return invalid(format!(
+                "query.default_limit ({}) must be between 0 and query.max_limit ({}), and max_limit at least 1",
+                self.query.default_limit, self.query.max_limit
+            ));
+        }
+        if self.schema.paths.is_empty() {
+            return invalid("schema.paths is empty: name at least one .graphql file".into());
+        }
+        let dev = self.server.dev;
+        Ok(Settings {
+            database_url: url,
+            graphiql: self.server.graphiql.unwrap_or(dev),
+            engine: fraiseql_core::EngineOptions {
+                default_limit: self.query.default_limit,
+                max_limit: self.query.max_limit,
+                plan_cache_capacity: self.query.plan_cache_capacity,
+                introspection: self.query.introspection.unwrap_or(dev),
+            },
+            request_timeout: Duration::from_millis(self.server.request_timeout_ms),
+            config: self,
+        })
+    }
+}
+
+/// Validated settings: what the server runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub config: Config,
+    pub database_url: String,
+    pub graphiql: bool,
+    pub engine: fraiseql_core::EngineOptions,
+    pub request_timeout: Duration,
+}

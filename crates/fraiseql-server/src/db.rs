@@ -1,0 +1,202 @@
+//! PostgreSQL: the pool, the catalog read at start-up, and running one statement.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
+use fraiseql_core::GqlError;
+use fraiseql_core::error::codes;
+use fraiseql_core::schema::{RelationColumns, ViewRef};
+use fraiseql_core::sql::{Param, SqlQuery};
+use tokio_postgres::types::ToSql;
+
+use crate::config::DatabaseConfig;
+
+/// Start-up failures talking to PostgreSQL.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("invalid database URL: {0}")]
+    Url(String),
+    #[error("cannot connect to PostgreSQL at {target}: {message}")]
+    Connect { target: String, message: String },
+    #[error("reading the catalog failed: {0}")]
+    Catalog(String),
+}
+
+/// `host:port/db` of a config, without credentials, for messages.
+pub fn describe(config: &tokio_postgres::Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            tokio_postgres::config::Host::Tcp(s) => s.clone(),
+            tokio_postgres::config::Host::Unix(p) => p.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "{host}:{port}/{}",
+        config.get_dbname().unwrap_or("postgres")
+    )
+}
+
+/// Builds the pool. Connections open lazily; timeouts keep an outage fast to report.
+pub fn pool(url: &str, cfg: &DatabaseConfig) -> Result<Pool, DbError> {
+    let mut pg: tokio_postgres::Config = url
+        .parse()
+        .map_err(|e: tokio_postgres::Error| DbError::Url(e.to_string()))?;
+    pg.connect_timeout(Duration::from_millis(cfg.connect_timeout_ms));
+    pg.application_name("fraiseql");
+    if cfg.statement_timeout_ms > 0 {
+        pg.options(format!("-c statement_timeout={}", cfg.statement_timeout_ms));
+    }
+    let manager = Manager::from_config(
+        pg,
+        tokio_postgres::NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(cfg.pool_size)
+        .runtime(Runtime::Tokio1)
+        .timeouts(Timeouts {
+            wait: Some(Duration::from_millis(cfg.acquire_timeout_ms)),
+            create: Some(Duration::from_millis(cfg.connect_timeout_ms)),
+            recycle: Some(Duration::from_millis(cfg.connect_timeout_ms)),
+        })
+        .build()
+        .map_err(|e| DbError::Url(e.to_string()))
+}
+
+/// Reads the columns of every view the schema uses.
+pub async fn catalog(
+    pool: &Pool,
+    views: &[ViewRef],
+    target: &str,
+) -> Result<HashMap<String, RelationColumns>, DbError> {
+    let client = pool.get().await.map_err(|e| DbError::Connect {
+        target: target.to_owned(),
+        message: pool_error_message(&e),
+    })?;
+    let stmt = client
+        .prepare(
+            "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
+             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+        )
+        .await
+        .map_err(|e| DbError::Catalog(e.to_string()))?;
+    let exists = client
+        .prepare("SELECT to_regclass($1) IS NOT NULL")
+        .await
+        .map_err(|e| DbError::Catalog(e.to_string()))?;
+    let mut out = HashMap::new();
+    for v in views {
+        let found: bool = client
+            .query_one(&exists, &[&v.quoted])
+            .await
+            .map(|r| r.get(0))
+            .unwrap_or(false);
+        let columns = if found {
+            let rows = client
+                .query(&stmt, &[&v.quoted])
+                .await
+                .map_err(|e| DbError::Catalog(e.to_string()))?;
+            Some(
+                rows.iter()
+                    .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        out.insert(v.quoted.clone(), columns);
+    }
+    Ok(out)
+}
+
+fn pool_error_message(e: &deadpool_postgres::PoolError) -> String {
+    match e {
+        deadpool_postgres::PoolError::Timeout(_) => "timed out".into(),
+        deadpool_postgres::PoolError::Backend(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Runs one planned statement; returns its text value or `None` when it returned no row.
+pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<String>, GqlError> {
+    let params: Vec<&(dyn ToSql + Sync)> = query
+        .params
+        .iter()
+        .map(|p| match p {
+            Param::Text(s) => s as &(dyn ToSql + Sync),
+            Param::TextArray(v) => v as &(dyn ToSql + Sync),
+            Param::Int(i) => i as &(dyn ToSql + Sync),
+        })
+        .collect();
+    // A connection broken by a database restart is noticed on use: retry once on a fresh one.
+    for attempt in 0..2 {
+        let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
+        let result = async {
+            let stmt = client.prepare_cached(&query.sql).await?;
+            client.query_opt(&stmt, &params).await
+        }
+        .await;
+        match result {
+            Ok(row) => return Ok(row.and_then(|r| r.get::<_, Option<String>>(0))),
+            Err(e) if attempt == 0 && client.is_closed() => {
+                tracing::warn!(error = %e, "connection lost, retrying on a new one");
+                drop(deadpool_postgres::Object::take(client));
+                continue;
+            }
+            Err(e) => return Err(statement_error(&e, dev)),
+        }
+    }
+    Err(GqlError::new(
+        codes::DATABASE_UNAVAILABLE,
+        "The database is unavailable.",
+    ))
+}
+
+fn unavailable(e: &deadpool_postgres::PoolError, dev: bool) -> GqlError {
+    tracing::error!(error = %e, "database unavailable");
+    let mut message = "The database is unavailable; try again shortly.".to_owned();
+    if dev {
+        message.push_str(&format!(" ({})", pool_error_message(e)));
+    }
+    GqlError::new(codes::DATABASE_UNAVAILABLE, message)
+}
+
+/// Maps a statement error: bad values from the client are BAD_USER_INPUT with
+/// PostgreSQL's message; anything else is hidden unless in dev mode.
+fn statement_error(e: &tokio_postgres::Error, dev: bool) -> GqlError {
+    let Some(db) = e.as_db_error() else {
+        tracing::error!(error = %e, "database connection error");
+        return GqlError::new(
+            codes::DATABASE_UNAVAILABLE,
+            "The database is unavailable; try again shortly.",
+        );
+    };
+    let code = db.code().code();
+    let client_value = code.starts_with("22")
+        || code == "2201B"
+        || (code == "42601" && db.message().contains("tsquery"));
+    if client_value {
+        return GqlError::new(
+            codes::BAD_USER_INPUT,
+            format!("Invalid value: {}", db.message()),
+        );
+    }
+    if code == "57014" {
+        return GqlError::new(
+            codes::TIMEOUT,
+            "The statement took too long and was cancelled.",
+        );
+    }
+    tracing::error!(sqlstate = code, error = %db.message(), "statement failed");
+    let mut message = "A database error occurred.".to_owned();
+    if dev {
+        message = format!("Database error {code}: {}", db.message());
+    }
+    GqlError::new(codes::DATABASE_ERROR, message)
+}

@@ -1,0 +1,137 @@
+//! Executes a GraphQL request: prepare (cached), plan, run each root field's
+//! statement concurrently, assemble the body.
+
+use std::sync::Arc;
+
+pub use apollo_compiler::response::{JsonMap, JsonValue};
+use deadpool_postgres::Pool;
+use fraiseql_core::error::codes;
+use fraiseql_core::{Engine, GqlError, RequestFailure};
+
+/// One GraphQL request, its parameters checked for type.
+#[derive(Debug, Default)]
+pub struct GraphQLRequest {
+    pub query: String,
+    pub operation_name: Option<String>,
+    pub variables: JsonMap,
+}
+
+/// How the request ended, which decides the HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Executed (possibly with field errors).
+    Executed,
+    /// A request error: no `data` key.
+    RequestError,
+    /// A mutation over GET.
+    MethodNotAllowed,
+    /// Nothing could be read because the database is unreachable.
+    Unavailable,
+}
+
+/// A response body and how it ended.
+#[derive(Debug)]
+pub struct Response {
+    pub body: String,
+    pub outcome: Outcome,
+}
+
+/// The engine and the pool, shared by every request.
+#[derive(Clone)]
+pub struct Executor {
+    pub engine: Arc<Engine>,
+    pub pool: Pool,
+    pub dev: bool,
+}
+
+impl Executor {
+    pub async fn execute(&self, req: GraphQLRequest, allow_mutation: bool) -> Response {
+        let prepared =
+            match self
+                .engine
+                .prepare(&req.query, req.operation_name.as_deref(), allow_mutation)
+            {
+                Ok(p) => p,
+                Err(f) => return failure(f),
+            };
+        let plan = match self.engine.plan(&prepared, &req.variables) {
+            Ok(p) => p,
+            Err(f) => return failure(f),
+        };
+        let outcomes = match plan.queries().count() {
+            0 => Vec::new(),
+            1 => {
+                let q = plan.queries().next().expect("one query");
+                vec![crate::db::run(&self.pool, q, self.dev).await]
+            }
+            _ => {
+                futures::future::join_all(
+                    plan.queries()
+                        .map(|q| crate::db::run(&self.pool, q, self.dev)),
+                )
+                .await
+            }
+        };
+        let unavailable = !outcomes.is_empty()
+            && outcomes
+                .iter()
+                .all(|o| matches!(o, Err(e) if e.code == codes::DATABASE_UNAVAILABLE));
+        Response {
+            body: fraiseql_core::response::assemble(&plan, outcomes),
+            outcome: if unavailable {
+                Outcome::Unavailable
+            } else {
+                Outcome::Executed
+            },
+        }
+    }
+}
+
+fn failure(f: RequestFailure) -> Response {
+    match f {
+        RequestFailure::Invalid(errors) => Response {
+            body: fraiseql_core::response::request_errors(&errors),
+            outcome: Outcome::RequestError,
+        },
+        RequestFailure::MutationOverGet => Response {
+            body: fraiseql_core::response::request_errors(&[GqlError::new(
+                codes::METHOD_NOT_ALLOWED,
+                "Mutations cannot be sent with GET; use POST.",
+            )]),
+            outcome: Outcome::MethodNotAllowed,
+        },
+    }
+}
+
+/// Checks the parameters of a request object (`query`, `operationName`, `variables`, `extensions`).
+pub fn request_from_json(value: JsonValue) -> Result<GraphQLRequest, String> {
+    let JsonValue::Object(mut map) = value else {
+        return Err(
+            "The request body must be a JSON object (or an array of them for a batch).".into(),
+        );
+    };
+    let query = match map.remove("query") {
+        Some(JsonValue::String(s)) => s.as_str().to_owned(),
+        None | Some(JsonValue::Null) => return Err("The request has no `query` string.".into()),
+        Some(_) => return Err("`query` must be a string.".into()),
+    };
+    let operation_name = match map.remove("operationName") {
+        Some(JsonValue::String(s)) => Some(s.as_str().to_owned()),
+        None | Some(JsonValue::Null) => None,
+        Some(_) => return Err("`operationName` must be a string or null.".into()),
+    };
+    let variables = match map.remove("variables") {
+        Some(JsonValue::Object(v)) => v,
+        None | Some(JsonValue::Null) => JsonMap::new(),
+        Some(_) => return Err("`variables` must be an object or null.".into()),
+    };
+    match map.remove("extensions") {
+        None | Some(JsonValue::Null) | Some(JsonValue::Object(_)) => {}
+        Some(_) => return Err("`extensions` must be an object or null.".into()),
+    }
+    Ok(GraphQLRequest {
+        query,
+        operation_name,
+        variables,
+    })
+}

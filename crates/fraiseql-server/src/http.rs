@@ -1,0 +1,280 @@
+//! The HTTP surface: `POST`/`GET /graphql` per the GraphQL-over-HTTP spec,
+//! GraphiQL for browsers, `/healthz` and `/readyz`.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use fraiseql_core::GqlError;
+use fraiseql_core::error::codes;
+
+use crate::AppState;
+use crate::exec::{GraphQLRequest, Outcome, request_from_json};
+use crate::graphiql;
+
+/// The media type of the response, from the `Accept` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+impl MediaType {
+    fn content_type(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            MediaType::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            MediaType::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// Picks the first acceptable media type in `Accept` order; none given means JSON.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let accept: Vec<&str> = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    if accept.is_empty() {
+        return Some(MediaType::Json);
+    }
+    for item in accept {
+        let mut parts = item.split(';').map(str::trim);
+        let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let refused = parts.any(|p| p.replace(' ', "") == "q=0");
+        if refused {
+            continue;
+        }
+        match media.as_str() {
+            GRAPHQL_RESPONSE => return Some(MediaType::GraphqlResponse),
+            "application/json" | "application/*" | "*/*" => return Some(MediaType::Json),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The router. Every route the server has is here.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.settings.config.server.max_body_bytes;
+    Router::new()
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
+        .route("/readyz", get(readyz))
+        .layer(DefaultBodyLimit::max(max_body))
+        .with_state(state)
+        .merge(graphiql::assets_router())
+}
+
+fn respond(status: StatusCode, media: MediaType, body: String) -> Response {
+    let mut res = (status, body).into_response();
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, media.content_type());
+    res
+}
+
+fn request_error(
+    status: StatusCode,
+    media: MediaType,
+    code: &'static str,
+    message: impl Into<String>,
+) -> Response {
+    let body = fraiseql_core::response::request_errors(&[GqlError::new(code, message)]);
+    respond(status, media, body)
+}
+
+fn not_acceptable() -> Response {
+    request_error(
+        StatusCode::NOT_ACCEPTABLE,
+        MediaType::Json,
+        codes::BAD_REQUEST,
+        format!("Accept must allow {GRAPHQL_RESPONSE} or application/json."),
+    )
+}
+
+async fn run(
+    state: &AppState,
+    media: MediaType,
+    req: GraphQLRequest,
+    allow_mutation: bool,
+) -> Response {
+    let timeout = state.settings.request_timeout;
+    let (status, body) =
+        match tokio::time::timeout(timeout, state.executor.execute(req, allow_mutation)).await {
+            Ok(res) => (status_of(res.outcome, media), res.body),
+            Err(_) => (
+                StatusCode::GATEWAY_TIMEOUT,
+                fraiseql_core::response::request_errors(&[GqlError::new(
+                    codes::TIMEOUT,
+                    "The request took too long.",
+                )]),
+            ),
+        };
+    let mut res = respond(status, media, body);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    res
+}
+
+fn status_of(outcome: Outcome, media: MediaType) -> StatusCode {
+    match (outcome, media) {
+        (Outcome::Executed, _) | (Outcome::RequestError, MediaType::Json) => StatusCode::OK,
+        (Outcome::RequestError, MediaType::GraphqlResponse) => StatusCode::BAD_REQUEST,
+        (Outcome::MethodNotAllowed, _) => StatusCode::METHOD_NOT_ALLOWED,
+        (Outcome::Unavailable, _) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+fn is_json_content_type(headers: &HeaderMap) -> Result<(), String> {
+    let Some(ct) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Err("The request has no Content-Type: send application/json.".into());
+    };
+    let mut parts = ct.split(';').map(str::trim);
+    let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+    if media != "application/json" {
+        return Err(format!(
+            "Content-Type {media} is not supported: send application/json."
+        ));
+    }
+    for p in parts {
+        if let Some((k, v)) = p.split_once('=')
+            && k.trim().eq_ignore_ascii_case("charset")
+            && !v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        {
+            return Err(format!(
+                "charset {} is not supported: send utf-8.",
+                v.trim()
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    if let Err(m) = is_json_content_type(&headers) {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            codes::BAD_REQUEST,
+            m,
+        );
+    }
+    let value: apollo_compiler::response::JsonValue = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                codes::BAD_REQUEST,
+                format!("The body is not valid JSON: {e}."),
+            );
+        }
+    };
+    match value {
+        apollo_compiler::response::JsonValue::Array(items) => batch(&state, media, items).await,
+        single => match request_from_json(single) {
+            Ok(req) => run(&state, media, req, true).await,
+            Err(m) => request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, m),
+        },
+    }
+}
+
+async fn batch(
+    state: &AppState,
+    media: MediaType,
+    items: Vec<apollo_compiler::response::JsonValue>,
+) -> Response {
+    let max = state.settings.config.server.max_batch;
+    if items.is_empty() || items.len() > max {
+        let m = if max == 0 {
+            "Batched requests are disabled.".to_owned()
+        } else {
+            format!(
+                "A batch must hold 1 to {max} operations; it holds {}.",
+                items.len()
+            )
+        };
+        return request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, m);
+    }
+    let mut bodies = Vec::with_capacity(items.len());
+    for item in items {
+        let body = match request_from_json(item) {
+            Ok(req) => state.executor.execute(req, true).await.body,
+            Err(m) => {
+                fraiseql_core::response::request_errors(&[GqlError::new(codes::BAD_REQUEST, m)])
+            }
+        };
+        bodies.push(body);
+    }
+    respond(StatusCode::OK, media, format!("[{}]", bodies.join(",")))
+}
+
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    if state.settings.graphiql && !params.contains_key("query") && graphiql::wants_html(&headers) {
+        return graphiql::page("/graphql").into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return not_acceptable();
+    };
+    let bad = |m: &str| request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, m);
+    let Some(query) = params.get("query").cloned() else {
+        return bad("The request has no `query` parameter.");
+    };
+    let variables = match params
+        .get("variables")
+        .map(|v| serde_json::from_str::<apollo_compiler::response::JsonValue>(v))
+    {
+        None => Default::default(),
+        Some(Ok(apollo_compiler::response::JsonValue::Object(m))) => m,
+        Some(Ok(apollo_compiler::response::JsonValue::Null)) => Default::default(),
+        Some(_) => return bad("`variables` must be a JSON object."),
+    };
+    if let Some(ext) = params.get("extensions")
+        && !matches!(
+            serde_json::from_str::<serde_json::Value>(ext),
+            Ok(serde_json::Value::Object(_) | serde_json::Value::Null)
+        )
+    {
+        return bad("`extensions` must be a JSON object.");
+    }
+    let req = GraphQLRequest {
+        query,
+        operation_name: params
+            .get("operationName")
+            .filter(|s| !s.is_empty())
+            .cloned(),
+        variables,
+    };
+    run(&state, media, req, false).await
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    let check = async {
+        let client = state.executor.pool.get().await.ok()?;
+        client.simple_query("SELECT 1").await.ok()
+    };
+    match tokio::time::timeout(Duration::from_secs(2), check).await {
+        Ok(Some(_)) => (StatusCode::OK, "ready").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response(),
+    }
+}
