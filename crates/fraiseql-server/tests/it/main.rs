@@ -1,0 +1,6 @@
+//! The server's integration tests, one binary: each module makes its own database.
+
+mod golden;
+mod http;
+mod property;
+mod support;
