@@ -96,7 +96,7 @@ fn complete(
     };
     let before = errors.len();
     match shape.complete(&mut v, &mut vec![PathSegment::Key(key.to_owned())], errors) {
-        Err(()) => None,
+        Err(_) => None,
         Ok(()) if errors.len() == before => Some(text),
         Ok(()) => Some(v.to_string()),
     }

@@ -14,6 +14,10 @@ pub struct Shape {
     pub loc: Option<(usize, usize)>,
 }
 
+/// A null reached a non-null position: the parent must become null in turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NullPropagates;
+
 #[derive(Debug, Clone)]
 pub enum ShapeKind {
     Leaf,
@@ -48,14 +52,14 @@ impl Shape {
             }
     }
 
-    /// Applies null propagation in place. `Err(())` means this value is null but
+    /// Applies null propagation in place. `Err(NullPropagates)` means this value is null but
     /// must not be: the caller nulls its own value (or propagates further).
     pub fn complete(
         &self,
         v: &mut serde_json::Value,
         path: &mut Vec<PathSegment>,
         errors: &mut Vec<GqlError>,
-    ) -> Result<(), ()> {
+    ) -> Result<(), NullPropagates> {
         if v.is_null() {
             return self.null_here(path, errors);
         }
@@ -94,13 +98,17 @@ impl Shape {
         if failed {
             *v = serde_json::Value::Null;
             if self.non_null {
-                return Err(());
+                return Err(NullPropagates);
             }
         }
         Ok(())
     }
 
-    fn null_here(&self, path: &[PathSegment], errors: &mut Vec<GqlError>) -> Result<(), ()> {
+    fn null_here(
+        &self,
+        path: &[PathSegment],
+        errors: &mut Vec<GqlError>,
+    ) -> Result<(), NullPropagates> {
         if !self.non_null {
             return Ok(());
         }
@@ -112,6 +120,6 @@ impl Shape {
             .at(self.loc)
             .with_path(path.to_vec()),
         );
-        Err(())
+        Err(NullPropagates)
     }
 }
