@@ -11,18 +11,25 @@ pub const DEMO_SDL: &str = include_str!("../../../fraiseql/demo/schema.graphql")
 
 /// A database loaded with `sql` and a server state serving `sdl` over it.
 /// `tweak` adjusts the configuration (dev mode is on by default here).
-pub async fn state_with(prefix: &str, sql: &str, sdl: &str, tweak: impl FnOnce(&mut Config)) -> (TestDb, AppState) {
+pub async fn state_with(
+    prefix: &str,
+    sql: &str,
+    sdl: &str,
+    tweak: impl FnOnce(&mut Config),
+) -> (TestDb, AppState) {
     let db = TestDb::create(prefix).await;
-    db.exec_sql(&format!("SET client_min_messages = warning;\n{sql}")).await;
+    db.exec_sql(&format!("SET client_min_messages = warning;\n{sql}"))
+        .await;
     let mut config = Config::default();
     config.server.dev = true;
     config.database.url = Some(db.url.clone());
     config.database.pool_size = 4;
     tweak(&mut config);
     let settings = config.validate().expect("valid test config");
-    let state = fraiseql_server::start_with_sources(settings, &[("schema.graphql".into(), sdl.into())])
-        .await
-        .expect("server starts");
+    let state =
+        fraiseql_server::start_with_sources(settings, &[("schema.graphql".into(), sdl.into())])
+            .await
+            .expect("server starts");
     (db, state)
 }
 
@@ -32,7 +39,11 @@ pub async fn demo(prefix: &str) -> (TestDb, AppState) {
 }
 
 /// Executes a query through the executor (no HTTP) and returns the parsed response.
-pub async fn execute(state: &AppState, query: &str, variables: serde_json::Value) -> serde_json::Value {
+pub async fn execute(
+    state: &AppState,
+    query: &str,
+    variables: serde_json::Value,
+) -> serde_json::Value {
     let variables = match serde_json::from_value(variables).expect("variables") {
         fraiseql_server::exec::JsonValue::Object(m) => m,
         _ => Default::default(),
@@ -43,5 +54,6 @@ pub async fn execute(state: &AppState, query: &str, variables: serde_json::Value
         variables,
     };
     let res = state.executor.execute(req, true).await;
-    serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", res.body))
+    serde_json::from_str(&res.body)
+        .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", res.body))
 }
