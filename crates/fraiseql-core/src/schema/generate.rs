@@ -84,7 +84,7 @@ impl<'a> Generator<'a> {
     }
 
     /// Generates everything the roots need and returns the SDL text.
-    pub(crate) fn run(mut self) -> String {
+    pub(crate) fn run(mut self, nested_lists: &[(String, String, String)]) -> String {
         for (name, description) in LIBRARY_SCALARS {
             if self.info.referenced.contains(*name) && !self.info.kinds.contains_key(*name) {
                 let _ = writeln!(self.out, "\"\"\"{description}\"\"\"\nscalar {name}\n");
@@ -101,6 +101,12 @@ impl<'a> Generator<'a> {
             }
             if root.kind == RootKind::Connection {
                 self.connection(&root.entity);
+            }
+        }
+        for (_, _, element) in nested_lists {
+            self.where_input(element);
+            if self.has_order(element) {
+                self.order_input(element);
             }
         }
         self.out

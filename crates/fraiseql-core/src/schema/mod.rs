@@ -68,8 +68,12 @@ impl CompiledSchema {
         if !problems.is_empty() {
             return Err(SchemaError { problems });
         }
-        let generated = generate::Generator::new(&info).run();
-        add_root_args(&mut info);
+        let nested_lists = info.nested_lists(&mut problems);
+        if !problems.is_empty() {
+            return Err(SchemaError { problems });
+        }
+        let generated = generate::Generator::new(&info).run(&nested_lists);
+        add_field_args(&mut info, &nested_lists);
         let generated = ast::Document::parse(generated, "<fraiseql generated>").map_err(|e| {
             SchemaError::one(format!(
                 "internal error, generated SDL does not parse: {}",
@@ -201,32 +205,40 @@ impl CompiledSchema {
     }
 }
 
+type GeneratedArgs = Vec<(&'static str, String, &'static str)>;
+
 /// Adds `where`/`orderBy`/`limit`/`offset` (or the connection arguments) to root
-/// fields that declare no arguments of their own.
-fn add_root_args(info: &mut SdlInfo) {
+/// fields that declare no arguments of their own, and to embedded lists of objects.
+fn add_field_args(info: &mut SdlInfo, nested_lists: &[(String, String, String)]) {
     let generator = generate::Generator::new(info);
-    let wanted: HashMap<String, Vec<(&'static str, String, &'static str)>> = info
+    let mut wanted: HashMap<(String, String), GeneratedArgs> = info
         .roots
         .iter()
         .filter(|r| r.declared_args.is_empty())
         .map(|r| {
             (
-                r.name.clone(),
+                ("Query".to_owned(), r.name.clone()),
                 generate::root_args(&r.kind, &r.entity, generator.has_order(&r.entity)),
             )
         })
         .collect();
+    for (ty, field, element) in nested_lists {
+        let args = generate::root_args(&RootKind::List, element, generator.has_order(element));
+        wanted.insert((ty.clone(), field.clone()), args);
+    }
     for doc in &mut info.docs {
         for def in &mut doc.definitions {
-            let fields = match def {
-                Definition::ObjectTypeDefinition(t) if t.name == "Query" => {
-                    &mut t.make_mut().fields
+            let (type_name, fields) = match def {
+                Definition::ObjectTypeDefinition(t) => {
+                    (t.name.to_string(), &mut t.make_mut().fields)
                 }
-                Definition::ObjectTypeExtension(t) if t.name == "Query" => &mut t.make_mut().fields,
+                Definition::ObjectTypeExtension(t) => {
+                    (t.name.to_string(), &mut t.make_mut().fields)
+                }
                 _ => continue,
             };
             for field in fields.iter_mut() {
-                let Some(args) = wanted.get(field.name.as_str()) else {
+                let Some(args) = wanted.get(&(type_name.clone(), field.name.to_string())) else {
                     continue;
                 };
                 let f = field.make_mut();

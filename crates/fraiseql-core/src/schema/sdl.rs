@@ -321,6 +321,33 @@ impl SdlInfo {
         self.roots = roots;
     }
 
+    /// Fields of non-root object types holding a list of objects, as
+    /// (type, field, element type); declared arguments on them are reported.
+    pub(crate) fn nested_lists(&self, problems: &mut Vec<String>) -> Vec<(String, String, String)> {
+        let mut out = Vec::new();
+        for (ty, fields) in &self.fields {
+            if matches!(ty.as_str(), "Query" | "Mutation" | "Subscription") {
+                continue;
+            }
+            for f in fields {
+                let elem = f.ty.inner_named_type().as_str();
+                if !f.ty.is_list() || self.kind_of(elem) != Some(DeclKind::Object) {
+                    continue;
+                }
+                if !f.arg_names.is_empty() {
+                    problems.push(format!(
+                        "{}: {ty}.{} declares arguments; embedded lists get where, orderBy, limit and offset generated, remove the declared ones",
+                        f.loc, f.name
+                    ));
+                    continue;
+                }
+                out.push((ty.clone(), f.name.clone(), elem.to_owned()));
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// The kind of a named type: declared, built in, or from the scalar library.
     pub(crate) fn kind_of(&self, name: &str) -> Option<DeclKind> {
         if let Some(k) = self.kinds.get(name) {

@@ -176,13 +176,7 @@ impl<'a> Planner<'a> {
         let limit = self
             .page_size(&root.name, "limit", self.ctx.arg(field, "limit"))?
             .unwrap_or(self.options.default_limit);
-        let offset = match self.ctx.arg(field, "offset").filter(|v| !v.is_null()) {
-            None => None,
-            Some(v) => match v.as_i64() {
-                Some(n) if n >= 0 => Some(n),
-                _ => return Err(bad(&root.name, "offset must be a non-negative Int")),
-            },
-        };
+        let offset = self.offset(&root.name, self.ctx.arg(field, "offset"))?;
         let mut inner = format!("SELECT {} AS d FROM {} AS r", row.base, view.quoted);
         if let Some(cond) = cond {
             inner.push_str(&format!(" WHERE {cond}"));
@@ -253,11 +247,7 @@ impl<'a> Planner<'a> {
                 FieldKind::Object(t) => {
                     let nested = &self.schema.objects[t];
                     if field.is_list() {
-                        let e = sql.alias("a");
-                        let element = format!("{e}.v");
-                        let (obj, kind) =
-                            self.project(sql, nested, c.sub_selections().collect(), &element)?;
-                        (array_of(&json, &e, &guard_object(&element, &obj)), kind)
+                        self.nested_list(sql, nested, &c, &json)?
                     } else {
                         let (obj, kind) =
                             self.project(sql, nested, c.sub_selections().collect(), &json)?;
@@ -278,6 +268,84 @@ impl<'a> Planner<'a> {
             });
         }
         Ok((project::object(&items), ShapeKind::Object(shapes)))
+    }
+
+    fn offset(&self, label: &str, v: Option<JsonValue>) -> Result<Option<i64>, GqlError> {
+        match v.filter(|v| !v.is_null()) {
+            None => Ok(None),
+            Some(v) => match v.as_i64() {
+                Some(n) if n >= 0 => Ok(Some(n)),
+                _ => Err(bad(label, "offset must be a non-negative Int")),
+            },
+        }
+    }
+
+    /// An embedded array of objects: filtered, sorted and paged when the field has arguments.
+    fn nested_list(
+        &self,
+        sql: &mut Sql,
+        element: &ObjectModel,
+        c: &Collected<'a>,
+        json: &str,
+    ) -> Result<(String, ShapeKind), GqlError> {
+        let f = c.first();
+        let label = f.name.as_str();
+        let e = sql.alias("a");
+        let v = format!("{e}.v");
+        let row = Row::nested(v.clone());
+        let conds = match self.ctx.arg(f, "where") {
+            Some(w) => filter::compile(
+                sql,
+                self.schema,
+                element,
+                &w,
+                &row,
+                &format!("{label}.where"),
+            )?,
+            None => None,
+        };
+        let mut keys = Vec::new();
+        if let Some(o) = self.ctx.arg(f, "orderBy") {
+            order::compile(
+                self.schema,
+                element,
+                &o,
+                &row,
+                &format!("{label}.orderBy"),
+                &mut keys,
+            )?;
+        }
+        let limit = self.page_size(label, "limit", self.ctx.arg(f, "limit"))?;
+        let offset = self.offset(label, self.ctx.arg(f, "offset"))?;
+        let (obj, kind) = self.project(sql, element, c.sub_selections().collect(), &v)?;
+        let projected = guard_object(&v, &obj);
+        if conds.is_none() && keys.is_empty() && limit.is_none() && offset.is_none() {
+            return Ok((array_of(json, &e, &projected), kind));
+        }
+        let mut inner =
+            format!("SELECT {e}.v FROM jsonb_array_elements({json}) WITH ORDINALITY AS {e}(v, i)");
+        if let Some(cond) = conds {
+            inner.push_str(&format!(" WHERE {cond}"));
+        }
+        let exprs: Vec<String> = keys.iter().map(|k| k.expr.clone()).collect();
+        inner.push_str(" ORDER BY ");
+        if !keys.is_empty() {
+            inner.push_str(&order::order_by(&keys, &exprs));
+            inner.push_str(", ");
+        }
+        inner.push_str(&format!("{e}.i"));
+        if let Some(l) = limit {
+            inner.push_str(&format!(" LIMIT {}", sql.bind(Param::Int(l))));
+        }
+        if let Some(o) = offset {
+            inner.push_str(&format!(" OFFSET {}", sql.bind(Param::Int(o))));
+        }
+        Ok((
+            format!(
+                "CASE WHEN jsonb_typeof({json}) = 'array' THEN coalesce((SELECT json_agg({projected}) FROM ({inner}) AS {e}), '[]'::json) END"
+            ),
+            kind,
+        ))
     }
 
     fn connection(
