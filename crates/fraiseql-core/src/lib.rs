@@ -2,6 +2,7 @@
 //! assembly. Nothing here does I/O; the server crate runs what this crate plans.
 
 pub mod error;
+mod introspection;
 pub mod naming;
 pub mod operators;
 pub mod plan;

@@ -116,6 +116,8 @@ pub fn request_from_json(value: JsonValue) -> Result<GraphQLRequest, String> {
         Some(_) => return Err("`query` must be a string.".into()),
     };
     let operation_name = match map.remove("operationName") {
+        // An empty name means none, as in a GET query string.
+        Some(JsonValue::String(s)) if s.as_str().is_empty() => None,
         Some(JsonValue::String(s)) => Some(s.as_str().to_owned()),
         None | Some(JsonValue::Null) => None,
         Some(_) => return Err("`operationName` must be a string or null.".into()),

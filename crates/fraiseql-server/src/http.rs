@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -35,31 +36,41 @@ impl MediaType {
     }
 }
 
-/// Picks the first acceptable media type in `Accept` order; none given means JSON.
+/// Picks the acceptable media type the client prefers most (highest `q`, then
+/// `Accept` order); no `Accept` header means JSON.
 fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
-    let accept: Vec<&str> = headers
+    let mut accept: Vec<(f32, &str)> = headers
         .get_all(header::ACCEPT)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
+        .filter(|item| !item.trim().is_empty())
+        .map(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let media = parts.next().unwrap_or_default();
+            let q = parts
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+                .map_or(1.0, |(_, v)| v.trim().parse::<f32>().unwrap_or(1.0));
+            (q, media)
+        })
         .collect();
     if accept.is_empty() {
         return Some(MediaType::Json);
     }
-    for item in accept {
-        let mut parts = item.split(';').map(str::trim);
-        let media = parts.next().unwrap_or_default().to_ascii_lowercase();
-        let refused = parts.any(|p| p.replace(' ', "") == "q=0");
-        if refused {
-            continue;
-        }
-        match media.as_str() {
-            GRAPHQL_RESPONSE => return Some(MediaType::GraphqlResponse),
-            "application/json" | "application/*" | "*/*" => return Some(MediaType::Json),
-            _ => {}
-        }
-    }
-    None
+    // Stable: equal weights keep the client's order.
+    accept.sort_by(|a, b| b.0.total_cmp(&a.0));
+    accept
+        .into_iter()
+        .filter(|(q, _)| *q > 0.0)
+        .find_map(|(_, media)| {
+            let media = media.to_ascii_lowercase();
+            match media.as_str() {
+                GRAPHQL_RESPONSE => Some(MediaType::GraphqlResponse),
+                "application/json" | "application/*" | "*/*" => Some(MediaType::Json),
+                _ => None,
+            }
+        })
 }
 
 /// The router. Every route the server has is here.
@@ -100,6 +111,13 @@ fn not_acceptable() -> Response {
     )
 }
 
+fn timed_out() -> String {
+    fraiseql_core::response::request_errors(&[GqlError::new(
+        codes::TIMEOUT,
+        "The request took too long.",
+    )])
+}
+
 async fn run(
     state: &AppState,
     media: MediaType,
@@ -110,13 +128,7 @@ async fn run(
     let (status, body) =
         match tokio::time::timeout(timeout, state.executor.execute(req, allow_mutation)).await {
             Ok(res) => (status_of(res.outcome, media), res.body),
-            Err(_) => (
-                StatusCode::GATEWAY_TIMEOUT,
-                fraiseql_core::response::request_errors(&[GqlError::new(
-                    codes::TIMEOUT,
-                    "The request took too long.",
-                )]),
-            ),
+            Err(_) => (StatusCode::GATEWAY_TIMEOUT, timed_out()),
         };
     let mut res = respond(status, media, body);
     if status == StatusCode::METHOD_NOT_ALLOWED {
@@ -163,7 +175,11 @@ fn is_json_content_type(headers: &HeaderMap) -> Result<(), String> {
     Ok(())
 }
 
-async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
@@ -175,6 +191,22 @@ async fn graphql_post(State(state): State<AppState>, headers: HeaderMap, body: B
             m,
         );
     }
+    let body = match body {
+        Ok(b) => b,
+        // Too large (413) or cut short: answered in GraphQL's error shape, not as plain text.
+        Err(rejection) => {
+            let status = rejection.status();
+            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!(
+                    "The request body is larger than {} bytes.",
+                    state.settings.config.server.max_body_bytes
+                )
+            } else {
+                "The request body could not be read.".to_owned()
+            };
+            return request_error(status, media, codes::BAD_REQUEST, message);
+        }
+    };
     let value: apollo_compiler::response::JsonValue = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -212,31 +244,59 @@ async fn batch(
         };
         return request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, m);
     }
-    let mut bodies = Vec::with_capacity(items.len());
-    for item in items {
-        let body = match request_from_json(item) {
-            Ok(req) => state.executor.execute(req, true).await.body,
-            Err(m) => {
-                fraiseql_core::response::request_errors(&[GqlError::new(codes::BAD_REQUEST, m)])
+    // Operations run in order (a later one may depend on an earlier write), all
+    // within the request timeout; 503 when the database answered none of them.
+    let work = async {
+        let mut bodies = Vec::with_capacity(items.len());
+        let mut all_unavailable = true;
+        for item in items {
+            match request_from_json(item) {
+                Ok(req) => {
+                    let res = state.executor.execute(req, true).await;
+                    all_unavailable &= res.outcome == Outcome::Unavailable;
+                    bodies.push(res.body);
+                }
+                Err(m) => {
+                    all_unavailable = false;
+                    bodies.push(fraiseql_core::response::request_errors(&[GqlError::new(
+                        codes::BAD_REQUEST,
+                        m,
+                    )]));
+                }
             }
-        };
-        bodies.push(body);
+        }
+        (bodies, all_unavailable)
+    };
+    match tokio::time::timeout(state.settings.request_timeout, work).await {
+        Ok((bodies, all_unavailable)) => {
+            let status = if all_unavailable {
+                StatusCode::SERVICE_UNAVAILABLE
+            } else {
+                StatusCode::OK
+            };
+            respond(status, media, format!("[{}]", bodies.join(",")))
+        }
+        Err(_) => respond(StatusCode::GATEWAY_TIMEOUT, media, timed_out()),
     }
-    respond(StatusCode::OK, media, format!("[{}]", bodies.join(",")))
 }
 
 async fn graphql_get(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    params: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    if state.settings.graphiql && !params.contains_key("query") && graphiql::wants_html(&headers) {
+    let params = params.map(|Query(p)| p);
+    let has_query = params.as_ref().is_ok_and(|p| p.contains_key("query"));
+    if state.settings.graphiql && !has_query && graphiql::wants_html(&headers) {
         return graphiql::page("/graphql").into_response();
     }
     let Some(media) = negotiate(&headers) else {
         return not_acceptable();
     };
     let bad = |m: &str| request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, m);
+    let Ok(params) = params else {
+        return bad("The query string is not valid URL encoding.");
+    };
     let Some(query) = params.get("query").cloned() else {
         return bad("The request has no `query` parameter.");
     };

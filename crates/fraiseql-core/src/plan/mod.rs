@@ -290,7 +290,7 @@ impl Engine {
         let introspection = collected
             .iter()
             .any(|c| matches!(c.first().name.as_str(), "__schema" | "__type"));
-        let meta = if introspection {
+        if introspection {
             if !self.options.introspection {
                 return Err(RequestFailure::Invalid(vec![GqlError::new(
                     codes::VALIDATION_FAILED,
@@ -298,25 +298,18 @@ impl Engine {
                 )]));
             }
             apollo_compiler::introspection::check_max_depth(&prepared.document, operation)
-                .and_then(|()| {
-                    apollo_compiler::introspection::partial_execute(
-                        &self.schema.served,
-                        &self.schema.implementers,
-                        &prepared.document,
-                        operation,
-                        &vars,
-                    )
-                })
                 .map_err(|e| {
                     let json = e.to_graphql_error(&prepared.document.sources);
                     RequestFailure::Invalid(vec![GqlError::new(
                         codes::VALIDATION_FAILED,
                         json.message,
                     )])
-                })?
-                .data
-        } else {
-            None
+                })?;
+        }
+        let introspector = crate::introspection::Introspector {
+            ctx: &ctx,
+            schema: &self.schema.served,
+            implementers: &self.schema.implementers,
         };
         let planner = Planner {
             ctx: &ctx,
@@ -335,11 +328,9 @@ impl Engine {
                 continue;
             }
             if matches!(name, "__schema" | "__type") {
-                let json = meta
-                    .as_ref()
-                    .and_then(|m| m.get(c.key))
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "null".to_owned());
+                let json = introspector
+                    .root(c.first(), c.sub_selections().collect())
+                    .to_string();
                 steps.push(Step::Value { key, json });
                 continue;
             }

@@ -88,9 +88,12 @@ impl CompiledSchema {
             .add_ast(&generated)
             .build()
             .map_err(|e| SchemaError::one(e.errors.to_string()))?;
-        let served = schema
+        let mut served = schema
             .validate()
-            .map_err(|e| SchemaError::one(e.errors.to_string()))?;
+            .map_err(|e| SchemaError::one(e.errors.to_string()))?
+            .into_inner();
+        crate::introspection::install_types(&mut served);
+        let served = Valid::assume_valid(served);
         let implementers = served.implementers_map();
         let objects = build_objects(&served, &info, options, &mut problems);
         let roots = info
