@@ -118,9 +118,21 @@ pub async fn catalog(
 fn pool_error_message(e: &deadpool_postgres::PoolError) -> String {
     match e {
         deadpool_postgres::PoolError::Timeout(_) => "timed out".into(),
-        deadpool_postgres::PoolError::Backend(b) => b.to_string(),
+        deadpool_postgres::PoolError::Backend(b) => with_causes(b),
         other => other.to_string(),
     }
+}
+
+/// An error and its causes, e.g. "error connecting to server: Connection refused".
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// Runs one planned statement; returns its text value or `None` when it returned no row.

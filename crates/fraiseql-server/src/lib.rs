@@ -21,9 +21,15 @@ pub enum StartupError {
     #[error("schema file {path}: {message}")]
     SchemaFile { path: String, message: String },
     #[error("the schema has problems:\n{0}")]
-    Schema(#[from] fraiseql_core::SchemaError),
+    Schema(fraiseql_core::SchemaError),
     #[error(transparent)]
     Db(#[from] db::DbError),
+}
+
+impl From<fraiseql_core::SchemaError> for StartupError {
+    fn from(e: fraiseql_core::SchemaError) -> Self {
+        StartupError::Schema(e)
+    }
 }
 
 /// Everything a request handler needs.
