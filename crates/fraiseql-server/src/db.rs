@@ -149,19 +149,21 @@ pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<Stri
     // A connection broken by a database restart is noticed on use: retry once on a fresh one.
     for attempt in 0..2 {
         let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
-        let result = async {
-            let stmt = client.prepare_cached(&query.sql).await?;
-            client.query_opt(&stmt, &params).await
-        }
-        .await;
+        let result = match client.prepare_cached(&query.sql).await {
+            Ok(stmt) => client
+                .query_opt(&stmt, &params)
+                .await
+                .map_err(|e| (e, Stage::Execute)),
+            Err(e) => Err((e, Stage::Prepare)),
+        };
         match result {
             Ok(row) => return Ok(row.and_then(|r| r.get::<_, Option<String>>(0))),
-            Err(e) if attempt == 0 && client.is_closed() => {
+            Err((e, _)) if attempt == 0 && client.is_closed() => {
                 tracing::warn!(error = %e, "connection lost, retrying on a new one");
                 drop(deadpool_postgres::Object::take(client));
                 continue;
             }
-            Err(e) => return Err(statement_error(&e, dev)),
+            Err((e, stage)) => return Err(statement_error(&e, stage, dev)),
         }
     }
     Err(GqlError::new(
@@ -181,7 +183,15 @@ fn unavailable(e: &deadpool_postgres::PoolError, dev: bool) -> GqlError {
 
 /// Maps a statement error: bad values from the client are BAD_USER_INPUT with
 /// PostgreSQL's message; anything else is hidden unless in dev mode.
-fn statement_error(e: &tokio_postgres::Error, dev: bool) -> GqlError {
+/// Where a statement failed: a prepared statement that fails to execute with a
+/// syntax error can only have met a bound value it cannot parse (ltree, lquery, tsquery).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Prepare,
+    Execute,
+}
+
+fn statement_error(e: &tokio_postgres::Error, stage: Stage, dev: bool) -> GqlError {
     let Some(db) = e.as_db_error() else {
         tracing::error!(error = %e, "database connection error");
         return GqlError::new(
@@ -190,9 +200,7 @@ fn statement_error(e: &tokio_postgres::Error, dev: bool) -> GqlError {
         );
     };
     let code = db.code().code();
-    let client_value = code.starts_with("22")
-        || code == "2201B"
-        || (code == "42601" && db.message().contains("tsquery"));
+    let client_value = code.starts_with("22") || (code == "42601" && stage == Stage::Execute);
     if client_value {
         return GqlError::new(
             codes::BAD_USER_INPUT,

@@ -169,9 +169,11 @@ pub(crate) fn compile(
                 });
             }
             "_not" => {
-                if let Some(inner) = compile(sql, schema, object, v, row, &here)? {
-                    conds.push(format!("NOT coalesce({inner}, false)"));
-                }
+                // An empty filter matches every row, so its negation matches none.
+                conds.push(match compile(sql, schema, object, v, row, &here)? {
+                    Some(inner) => format!("NOT coalesce({inner}, false)"),
+                    None => "false".to_owned(),
+                });
             }
             _ => {
                 let field = object
@@ -280,7 +282,11 @@ pub(crate) fn scalar_op(
             if op == Op::In {
                 format!("{} = ANY({p}{array_cast})", t.typed)
             } else {
-                format!("{} <> ALL({p}{array_cast})", t.typed)
+                // `x <> ALL('{}')` is true for a null x: exclude nulls explicitly.
+                format!(
+                    "({} IS NOT NULL AND {} <> ALL({p}{array_cast}))",
+                    t.nullable, t.typed
+                )
             }
         }
         Op::IsNull => {

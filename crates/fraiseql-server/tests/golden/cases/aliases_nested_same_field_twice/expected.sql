@@ -1,0 +1,3 @@
+-- people
+SELECT coalesce(json_agg(json_build_object('a', t.d->'name', 'b', t.d->'name', 'place', CASE WHEN jsonb_typeof(t.d->'address') = 'object' THEN json_build_object('town', t.d->'address'->'city', 'city', t.d->'address'->'city') END, 'animals', CASE WHEN jsonb_typeof(t.d->'pets') = 'array' THEN coalesce((SELECT json_agg(CASE WHEN jsonb_typeof(a1.v) = 'object' THEN json_build_object('petName', a1.v->'name') END ORDER BY a1.i) FROM jsonb_array_elements(t.d->'pets') WITH ORDINALITY AS a1(v, i)), '[]'::json) END)), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_person" AS r LIMIT $1::int8) AS t;
+-- params: [1]

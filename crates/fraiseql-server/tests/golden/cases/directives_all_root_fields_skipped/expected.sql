@@ -1,0 +1,1 @@
+-- no root field selected

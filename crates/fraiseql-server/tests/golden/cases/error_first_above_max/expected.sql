@@ -1,0 +1,1 @@
+-- articlesConnection: error BAD_USER_INPUT: articlesConnection: first is 26, above the maximum page size of 25

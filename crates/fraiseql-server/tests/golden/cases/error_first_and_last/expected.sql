@@ -1,0 +1,1 @@
+-- peopleConnection: error BAD_USER_INPUT: peopleConnection: give first or last, not both

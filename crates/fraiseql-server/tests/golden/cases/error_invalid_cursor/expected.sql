@@ -1,0 +1,1 @@
+-- peopleConnection: error BAD_USER_INPUT: peopleConnection: after is not a cursor of this connection

@@ -1,0 +1,1 @@
+-- request error BAD_USER_INPUT: could not coerce variable n: "ten" to type Int

@@ -1,0 +1,1 @@
+-- ticks: error BAD_USER_INPUT: ticks: limit is 26, above the maximum page size of 25

@@ -1,0 +1,1 @@
+-- people: error BAD_USER_INPUT: people: limit must not be negative, got -1

@@ -1,0 +1,1 @@
+-- request error BAD_USER_INPUT: missing value for non-null variable 'id'

@@ -1,0 +1,1 @@
+-- people: error BAD_USER_INPUT: people: offset must be a non-negative Int

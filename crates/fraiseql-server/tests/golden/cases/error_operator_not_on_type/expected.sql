@@ -1,0 +1,1 @@
+-- request error GRAPHQL_VALIDATION_FAILED: Field "contains" is not defined by type "IntFilter".

@@ -1,0 +1,2 @@
+-- request error GRAPHQL_PARSE_FAILED: syntax error: expected R_CURLY, got EOF
+-- request error GRAPHQL_PARSE_FAILED: syntax error: expected R_CURLY, got EOF

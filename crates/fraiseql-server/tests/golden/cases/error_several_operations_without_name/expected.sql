@@ -1,0 +1,1 @@
+-- request error OPERATION_NOT_FOUND: The document has several operations: give operationName.

@@ -1,0 +1,1 @@
+-- request error GRAPHQL_VALIDATION_FAILED: Cannot query field "nonexistent" on type "Person".

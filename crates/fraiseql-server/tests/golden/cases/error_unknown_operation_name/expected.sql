@@ -1,0 +1,1 @@
+-- request error OPERATION_NOT_FOUND: Unknown operation named "Missing".

@@ -1,0 +1,3 @@
+-- people
+SELECT coalesce(json_agg(json_build_object('name', t.d->'name', 'pets', CASE WHEN jsonb_typeof(t.d->'pets') = 'array' THEN coalesce((SELECT json_agg(CASE WHEN jsonb_typeof(a2.v) = 'object' THEN json_build_object('name', a2.v->'name', 'age', a2.v->'age') END ORDER BY a2.i) FROM jsonb_array_elements(t.d->'pets') WITH ORDINALITY AS a2(v, i)), '[]'::json) END)), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_person" AS r WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r."data"->'pets') = 'array' THEN r."data"->'pets' ELSE '[]'::jsonb END) AS e1(v) WHERE NOT coalesce((e1.v->>'age')::numeric >= $1::text::numeric, false)) LIMIT $2::int8) AS t;
+-- params: ["3",10]

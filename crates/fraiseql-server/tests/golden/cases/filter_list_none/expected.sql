@@ -1,0 +1,3 @@
+-- people
+SELECT coalesce(json_agg(json_build_object('name', t.d->'name', 'pets', CASE WHEN jsonb_typeof(t.d->'pets') = 'array' THEN coalesce((SELECT json_agg(CASE WHEN jsonb_typeof(a2.v) = 'object' THEN json_build_object('species', a2.v->'species') END ORDER BY a2.i) FROM jsonb_array_elements(t.d->'pets') WITH ORDINALITY AS a2(v, i)), '[]'::json) END)), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_person" AS r WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(r."data"->'pets') = 'array' THEN r."data"->'pets' ELSE '[]'::jsonb END) AS e1(v) WHERE (e1.v->>'species') = $1::text) LIMIT $2::int8) AS t;
+-- params: ["DOG",10]

@@ -1,0 +1,7 @@
+-- nulls
+SELECT coalesce(json_agg(json_build_object('name', t.d->'name', 'age', t.d->'age')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_person" AS r WHERE r."age" < $1::text::integer LIMIT $2::int8) AS t;
+-- params: ["30",10]
+
+-- nullWhere
+SELECT coalesce(json_agg(json_build_object('name', t.d->'name')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_person" AS r LIMIT $1::int8) AS t;
+-- params: [10]

@@ -1,0 +1,3 @@
+-- peopleConnection
+WITH page AS (SELECT r."data" AS d, (r."data"->>'name') AS s0, r."id" AS s1 FROM "v_person" AS r ORDER BY (r."data"->>'name') DESC NULLS FIRST, r."id" ASC NULLS LAST LIMIT $1::int8 + 1), edges AS (SELECT * FROM page ORDER BY s0 DESC NULLS FIRST, s1 ASC NULLS LAST LIMIT $1::int8) SELECT json_build_object('totalCount', (SELECT count(*) FROM "v_person" AS r), 'edges', (SELECT coalesce(json_agg(json_build_object('node', json_build_object('name', e.d->'name')) ORDER BY e.s0 DESC NULLS FIRST, e.s1 ASC NULLS LAST), '[]'::json) FROM edges AS e), 'pageInfo', json_build_object('hasNextPage', ((SELECT count(*) FROM page) > $1::int8), 'hasPreviousPage', false))::text;
+-- params: [2]

@@ -1,0 +1,7 @@
+-- people
+SELECT coalesce(json_agg(json_build_object('name', t.d->'name')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_person" AS r LIMIT $1::int8) AS t;
+-- params: [1]
+
+-- __type: answered without SQL
+
+-- __typename: answered without SQL

@@ -1,0 +1,3 @@
+-- b
+SELECT json_build_object('n', t.d->'name')::text FROM (SELECT r."data" AS d FROM "v_broken" AS r WHERE r."id" = $1::text::uuid LIMIT 1) AS t;
+-- params: ["00000000-0000-0000-0000-0000000000b5"]

@@ -1,0 +1,3 @@
+-- brokens
+SELECT coalesce(json_agg(json_build_object('id', t.d->'id', 'name', t.d->'name')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_broken" AS r LIMIT $1::int8) AS t;
+-- params: [10]

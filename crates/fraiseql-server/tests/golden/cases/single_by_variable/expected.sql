@@ -1,0 +1,3 @@
+-- person
+SELECT json_build_object('id', t.d->'id', 'name', t.d->'name', 'role', t.d->'role')::text FROM (SELECT r."data" AS d FROM "v_person" AS r WHERE r."id" = $1::text::uuid LIMIT 1) AS t;
+-- params: ["00000000-0000-0000-0000-000000000008"]

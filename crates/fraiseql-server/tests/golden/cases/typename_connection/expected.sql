@@ -1,0 +1,3 @@
+-- peopleConnection
+WITH page AS (SELECT r."data" AS d, r."id" AS s0 FROM "v_person" AS r ORDER BY r."id" ASC NULLS LAST LIMIT $1::int8 + 1), edges AS (SELECT * FROM page ORDER BY s0 ASC NULLS LAST LIMIT $1::int8) SELECT json_build_object('__typename', 'PersonConnection', 'edges', (SELECT coalesce(json_agg(json_build_object('__typename', 'PersonEdge', 'node', json_build_object('__typename', 'Person', 'name', e.d->'name')) ORDER BY e.s0 ASC NULLS LAST), '[]'::json) FROM edges AS e), 'pageInfo', json_build_object('__typename', 'PageInfo', 'hasNextPage', ((SELECT count(*) FROM page) > $1::int8)))::text;
+-- params: [1]
