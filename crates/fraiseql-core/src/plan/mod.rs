@@ -139,6 +139,20 @@ fn diagnostics(
         .collect()
 }
 
+/// The location of the variable definition an error message names.
+fn variable_location(
+    prepared: &Prepared,
+    operation: &Operation,
+    message: &str,
+) -> Option<(usize, usize)> {
+    let var = operation.variables.iter().find(|v| {
+        message.contains(&format!("variable {}:", v.name))
+            || message.contains(&format!("variable '{}'", v.name))
+    })?;
+    let lc = var.location()?.line_column(&prepared.document.sources)?;
+    Some((lc.line, lc.column))
+}
+
 impl Engine {
     pub fn new(schema: Arc<CompiledSchema>, options: EngineOptions) -> Self {
         let cache = moka::sync::Cache::new(options.plan_cache_capacity);
@@ -275,9 +289,14 @@ impl Engine {
         )
         .map_err(|e| {
             let json = e.to_graphql_error(&prepared.document.sources);
+            // Value errors come without a location: point at the variable's definition.
+            let location = json
+                .locations
+                .first()
+                .map(|l| (l.line, l.column))
+                .or_else(|| variable_location(prepared, operation, &json.message));
             RequestFailure::Invalid(vec![
-                GqlError::new(codes::BAD_USER_INPUT, json.message)
-                    .at(json.locations.first().map(|l| (l.line, l.column))),
+                GqlError::new(codes::BAD_USER_INPUT, json.message).at(location),
             ])
         })?;
         let ctx = Ctx {
