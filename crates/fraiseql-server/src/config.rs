@@ -282,6 +282,7 @@ impl Config {
                 max_limit: self.query.max_limit,
                 plan_cache_capacity: self.query.plan_cache_capacity,
                 introspection: self.query.introspection.unwrap_or(dev),
+                ..fraiseql_core::EngineOptions::default()
             },
             request_timeout: Duration::from_millis(self.server.request_timeout_ms),
             config: self,

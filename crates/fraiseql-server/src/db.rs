@@ -6,6 +6,7 @@ use std::time::Duration;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
 use fraiseql_core::GqlError;
 use fraiseql_core::error::codes;
+use fraiseql_core::schema::model::FunctionSignature;
 use fraiseql_core::schema::{RelationColumns, ViewRef};
 use fraiseql_core::sql::{Param, SqlQuery};
 use tokio_postgres::types::ToSql;
@@ -115,6 +116,64 @@ pub async fn catalog(
     Ok(out)
 }
 
+/// Reads the signature of every function the mutations call.
+pub async fn function_catalog(
+    pool: &Pool,
+    functions: &[fraiseql_core::schema::mutation::FunctionRef],
+    target: &str,
+) -> Result<HashMap<String, Option<FunctionSignature>>, DbError> {
+    let mut out = HashMap::new();
+    if functions.is_empty() {
+        return Ok(out);
+    }
+    let client = pool.get().await.map_err(|e| DbError::Connect {
+        target: target.to_owned(),
+        message: pool_error_message(&e),
+    })?;
+    let stmt = client
+        .prepare(
+            "SELECT coalesce(p.proargnames, '{}'::text[]), coalesce(p.proargmodes::text[], '{}'::text[]),              array(SELECT format_type(t, NULL) FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS u(t, i) ORDER BY i),              array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = (SELECT typrelid FROM pg_type WHERE oid = p.prorettype)                    AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)              FROM pg_proc p WHERE p.oid = to_regproc($1)",
+        )
+        .await
+        .map_err(|e| DbError::Catalog(e.to_string()))?;
+    for f in functions {
+        let quoted = fraiseql_core::schema::model::quote_relation(None, &f.function);
+        let row = client
+            .query_opt(&stmt, &[&quoted])
+            .await
+            .map_err(|e| DbError::Catalog(e.to_string()))?;
+        let sig = row.map(|r| {
+            let names: Vec<String> = r.get(0);
+            let modes: Vec<String> = r.get(1);
+            let types: Vec<String> = r.get(2);
+            let composite: Vec<String> = r.get(3);
+            let mut inputs = Vec::new();
+            let mut outputs = Vec::new();
+            for (i, ty) in types.iter().enumerate() {
+                let name = names.get(i).cloned().unwrap_or_default();
+                match modes.get(i).map(String::as_str) {
+                    Some("o" | "t") => outputs.push(name),
+                    Some("b") => {
+                        outputs.push(name.clone());
+                        inputs.push((name, ty.clone()));
+                    }
+                    _ => inputs.push((name, ty.clone())),
+                }
+            }
+            FunctionSignature {
+                inputs,
+                result_columns: if composite.is_empty() {
+                    outputs
+                } else {
+                    composite
+                },
+            }
+        });
+        out.insert(f.function.clone(), sig);
+    }
+    Ok(out)
+}
+
 fn pool_error_message(e: &deadpool_postgres::PoolError) -> String {
     match e {
         deadpool_postgres::PoolError::Timeout(_) => "timed out".into(),
@@ -135,9 +194,8 @@ fn with_causes(e: &dyn std::error::Error) -> String {
     message
 }
 
-/// Runs one planned statement; returns its text value or `None` when it returned no row.
-pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<String>, GqlError> {
-    let params: Vec<&(dyn ToSql + Sync)> = query
+fn bind_params(query: &SqlQuery) -> Vec<&(dyn ToSql + Sync)> {
+    query
         .params
         .iter()
         .map(|p| match p {
@@ -145,7 +203,12 @@ pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<Stri
             Param::TextArray(v) => v as &(dyn ToSql + Sync),
             Param::Int(i) => i as &(dyn ToSql + Sync),
         })
-        .collect();
+        .collect()
+}
+
+/// Runs one planned statement; returns its text value or `None` when it returned no row.
+pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<String>, GqlError> {
+    let params = bind_params(query);
     // A connection broken by a database restart is noticed on use: retry once on a fresh one.
     for attempt in 0..2 {
         let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
@@ -170,6 +233,80 @@ pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<Stri
         codes::DATABASE_UNAVAILABLE,
         "The database is unavailable.",
     ))
+}
+
+/// Runs one mutation in its own transaction. An exception raised in the function
+/// rolls the transaction back and becomes the error member of the result union.
+pub async fn run_mutation(
+    pool: &Pool,
+    query: &SqlQuery,
+    template: &fraiseql_core::sql::mutation::ErrorTemplate,
+    dev: bool,
+) -> Result<Option<String>, GqlError> {
+    let params = bind_params(query);
+    let mut client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
+    let tx = client
+        .transaction()
+        .await
+        .map_err(|e| statement_error(&e, Stage::Prepare, dev))?;
+    let stmt = tx
+        .prepare_cached(&query.sql)
+        .await
+        .map_err(|e| statement_error(&e, Stage::Prepare, dev))?;
+    match tx.query_opt(&stmt, &params).await {
+        Ok(row) => {
+            tx.commit()
+                .await
+                .map_err(|e| statement_error(&e, Stage::Execute, dev))?;
+            Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            let Some(db) = e.as_db_error() else {
+                return Err(statement_error(&e, Stage::Execute, dev));
+            };
+            let (code, message) = exception(db, dev);
+            tracing::warn!(sqlstate = db.code().code(), error = %db.message(), "mutation function raised");
+            Ok(Some(template.render(
+                code,
+                &format!("failed:{}", db.code().code()),
+                &message,
+            )))
+        }
+    }
+}
+
+/// A stable code and a client-safe message for an exception raised in a mutation function.
+fn exception(db: &tokio_postgres::error::DbError, dev: bool) -> (&'static str, String) {
+    let state = db.code().code();
+    let (code, generic) = match state {
+        "23505" | "23P01" | "40001" | "40P01" => {
+            ("CONFLICT", "The change conflicts with existing data.")
+        }
+        "23503" => (
+            "CONFLICT",
+            "The change refers to data that does not exist or is still referenced.",
+        ),
+        "23502" | "23514" => (
+            "VALIDATION",
+            "A value was rejected by a database constraint.",
+        ),
+        "42501" => ("FORBIDDEN", "The database refused the change."),
+        "57014" => ("TIMEOUT", "The change took too long and was cancelled."),
+        "P0001" => ("FAILED", ""),
+        s if s.starts_with("22") => ("VALIDATION", "A value was rejected by the database."),
+        _ => (
+            "DATABASE_ERROR",
+            "A database error occurred; nothing was written.",
+        ),
+    };
+    // RAISE EXCEPTION messages are written by the function's author for its callers.
+    let message = if state == "P0001" || dev {
+        db.message().to_owned()
+    } else {
+        generic.to_owned()
+    };
+    (code, message)
 }
 
 fn unavailable(e: &deadpool_postgres::PoolError, dev: bool) -> GqlError {

@@ -58,18 +58,22 @@ impl Executor {
             Ok(p) => p,
             Err(f) => return failure(f),
         };
-        let outcomes = match plan.queries().count() {
-            0 => Vec::new(),
-            1 => {
-                let q = plan.queries().next().expect("one query");
-                vec![crate::db::run(&self.pool, q, self.dev).await]
-            }
-            _ => {
-                futures::future::join_all(
-                    plan.queries()
-                        .map(|q| crate::db::run(&self.pool, q, self.dev)),
-                )
-                .await
+        let outcomes = if plan.serial {
+            self.run_serially(&plan).await
+        } else {
+            match plan.queries().count() {
+                0 => Vec::new(),
+                1 => {
+                    let q = plan.queries().next().expect("one query");
+                    vec![crate::db::run(&self.pool, q, self.dev).await]
+                }
+                _ => {
+                    futures::future::join_all(
+                        plan.queries()
+                            .map(|q| crate::db::run(&self.pool, q, self.dev)),
+                    )
+                    .await
+                }
             }
         };
         let unavailable = !outcomes.is_empty()
@@ -84,6 +88,31 @@ impl Executor {
                 Outcome::Executed
             },
         }
+    }
+}
+
+impl Executor {
+    /// Mutation fields run one after another, each in its own transaction.
+    async fn run_serially(
+        &self,
+        plan: &fraiseql_core::Plan,
+    ) -> Vec<fraiseql_core::response::QueryOutcome> {
+        let mut outcomes = Vec::new();
+        for step in &plan.steps {
+            if let fraiseql_core::Step::Query {
+                query, mutation, ..
+            } = step
+            {
+                let outcome = match mutation {
+                    Some(template) => {
+                        crate::db::run_mutation(&self.pool, query, template, self.dev).await
+                    }
+                    None => crate::db::run(&self.pool, query, self.dev).await,
+                };
+                outcomes.push(outcome);
+            }
+        }
+        outcomes
     }
 }
 

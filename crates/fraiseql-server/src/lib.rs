@@ -32,6 +32,9 @@ impl From<fraiseql_core::SchemaError> for StartupError {
     }
 }
 
+/// The SQL `fraiseql setup` installs: the mutation response types and helpers (idempotent).
+pub const SETUP_SQL: &str = include_str!("../sql/setup.sql");
+
 /// Everything a request handler needs.
 #[derive(Clone)]
 pub struct AppState {
@@ -110,6 +113,8 @@ pub async fn start_with_sources(
         .unwrap_or_default();
     let catalog = db::catalog(&pool, &schema.views(), &target).await?;
     schema.bind(&catalog)?;
+    let functions = db::function_catalog(&pool, &schema.functions(), &target).await?;
+    schema.bind_functions(&functions, &settings.engine.context_params)?;
     let engine = Engine::new(Arc::new(schema), settings.engine.clone());
     Ok(AppState {
         executor: Executor {

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use fraiseql_server::Config;
 
 const DEMO_SQL: &str = include_str!("../demo/demo.sql");
+const DEMO_MUTATIONS_SQL: &str = include_str!("../demo/mutations.sql");
 const DEMO_SDL: &str = include_str!("../demo/schema.graphql");
 const DEMO_DB: &str = "fraiseql_demo";
 
@@ -32,7 +33,10 @@ pub(crate) async fn run(listen: SocketAddr) -> Result<()> {
         .with_context(|| format!("cannot connect to {url}"))?;
     tokio::spawn(conn);
     client
-        .batch_execute(&format!("SET client_min_messages = warning;\n{DEMO_SQL}"))
+        .batch_execute(&format!(
+            "SET client_min_messages = warning;\n{DEMO_SQL}\n{}\n{DEMO_MUTATIONS_SQL}",
+            fraiseql_server::SETUP_SQL
+        ))
         .await
         .context("loading the demo data failed")?;
     drop(client);

@@ -46,8 +46,11 @@ enum Command {
         #[command(subcommand)]
         command: SchemaCommand,
     },
-    /// Check the schema against the database: views, JSONB columns, real columns.
+    /// Check the schema against the database: views, JSONB columns, real columns, functions.
     Check(Common),
+    /// Install the SQL helpers (schema `fraiseql`: mutation response types,
+    /// mutation_ok / mutation_noop / mutation_err). Safe to run again.
+    Setup(Common),
 }
 
 #[derive(Subcommand)]
@@ -173,6 +176,25 @@ async fn run(cli: Cli) -> Result<()> {
             let sources = fraiseql_server::read_schema_sources(&config.schema.paths)?;
             let schema = fraiseql_server::compile_schema(&config, &sources)?;
             print!("{}", schema.sdl());
+            Ok(())
+        }
+        Command::Setup(common) => {
+            let settings = common.settings()?;
+            let (client, conn) =
+                tokio_postgres::connect(&settings.database_url, tokio_postgres::NoTls)
+                    .await
+                    .context("cannot connect to the database")?;
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!(
+                    "SET client_min_messages = warning;\n{}",
+                    fraiseql_server::SETUP_SQL
+                ))
+                .await
+                .context("installing the SQL helpers failed")?;
+            println!(
+                "ok: schema fraiseql with mutation_response, mutation_result_v1, mutation_ok, mutation_noop, mutation_err"
+            );
             Ok(())
         }
         Command::Check(common) => {

@@ -15,6 +15,7 @@ use crate::error::{GqlError, codes};
 use crate::schema::CompiledSchema;
 use crate::shape::Shape;
 use crate::sql::SqlQuery;
+pub use crate::sql::mutation::RequestContext;
 use crate::sql::select::Planner;
 use collect::Ctx;
 
@@ -29,6 +30,8 @@ pub struct EngineOptions {
     pub plan_cache_capacity: u64,
     /// Whether `__schema` and `__type` may be queried.
     pub introspection: bool,
+    /// Function parameters filled from the request context when a function declares them.
+    pub context_params: Vec<String>,
 }
 
 impl Default for EngineOptions {
@@ -41,6 +44,8 @@ impl Default for EngineOptions {
             // Applications send a bounded set of documents; 1000 covers typical apps.
             plan_cache_capacity: 1000,
             introspection: true,
+            // The context values every deployment has once auth is on.
+            context_params: vec!["user_id".to_owned(), "tenant_id".to_owned()],
         }
     }
 }
@@ -55,6 +60,8 @@ pub enum Step {
         key: String,
         query: SqlQuery,
         shape: Shape,
+        /// For a mutation: how to write its error member when the function raises.
+        mutation: Option<crate::sql::mutation::ErrorTemplate>,
     },
     /// A field error found while planning.
     Error {
@@ -68,6 +75,8 @@ pub enum Step {
 #[derive(Debug)]
 pub struct Plan {
     pub steps: Vec<Step>,
+    /// Mutation fields: run one after another, each in its own transaction.
+    pub serial: bool,
 }
 
 impl Plan {
@@ -249,8 +258,13 @@ impl Engine {
             static_plan: None,
             document,
         };
-        if !has_variables {
-            prepared.static_plan = Some(Arc::new(self.plan_operation(&prepared, &JsonMap::new())?));
+        // Mutations read the request context, so only queries have a static plan.
+        if !has_variables && op_type == OperationType::Query {
+            prepared.static_plan = Some(Arc::new(self.plan_operation(
+                &prepared,
+                &JsonMap::new(),
+                &RequestContext::default(),
+            )?));
         }
         Ok(prepared)
     }
@@ -270,16 +284,27 @@ impl Engine {
         prepared: &Prepared,
         variables: &JsonMap,
     ) -> Result<Arc<Plan>, RequestFailure> {
+        self.plan_with_context(prepared, variables, &RequestContext::default())
+    }
+
+    /// As [`Engine::plan`], with the request context mutations may pass to their functions.
+    pub fn plan_with_context(
+        &self,
+        prepared: &Prepared,
+        variables: &JsonMap,
+        context: &RequestContext,
+    ) -> Result<Arc<Plan>, RequestFailure> {
         if let Some(plan) = &prepared.static_plan {
             return Ok(plan.clone());
         }
-        Ok(Arc::new(self.plan_operation(prepared, variables)?))
+        Ok(Arc::new(self.plan_operation(prepared, variables, context)?))
     }
 
     fn plan_operation(
         &self,
         prepared: &Prepared,
         variables: &JsonMap,
+        context: &RequestContext,
     ) -> Result<Plan, RequestFailure> {
         let operation = self.operation(prepared);
         let vars = apollo_compiler::request::coerce_variable_values(
@@ -354,19 +379,33 @@ impl Engine {
                 continue;
             }
             let non_null = c.first().definition.ty.is_non_null();
-            let step = match self.schema.roots.get(name) {
-                Some(root) if prepared.operation_type == OperationType::Query => {
-                    match planner.root(root, c) {
-                        Ok((query, shape)) => Step::Query { key, query, shape },
-                        Err(error) => Step::Error {
-                            error: error
-                                .at(c.location(&prepared.document))
-                                .with_path(vec![crate::error::PathSegment::Key(key.clone())]),
-                            key,
-                            non_null,
-                        },
-                    }
-                }
+            let planned = match prepared.operation_type {
+                OperationType::Query => self
+                    .schema
+                    .roots
+                    .get(name)
+                    .map(|root| planner.root(root, c).map(|(q, s)| (q, s, None))),
+                OperationType::Mutation => self.schema.mutations.get(name).map(|m| {
+                    planner
+                        .mutation(m, c, context)
+                        .map(|(q, s, t)| (q, s, Some(t)))
+                }),
+                OperationType::Subscription => None,
+            };
+            let step = match planned {
+                Some(Ok((query, shape, mutation))) => Step::Query {
+                    key,
+                    query,
+                    shape,
+                    mutation,
+                },
+                Some(Err(error)) => Step::Error {
+                    error: error
+                        .at(c.location(&prepared.document))
+                        .with_path(vec![crate::error::PathSegment::Key(key.clone())]),
+                    key,
+                    non_null,
+                },
                 _ => Step::Error {
                     error: GqlError::new(
                         codes::NOT_SUPPORTED,
@@ -380,6 +419,9 @@ impl Engine {
             };
             steps.push(step);
         }
-        Ok(Plan { steps })
+        Ok(Plan {
+            steps,
+            serial: prepared.operation_type == OperationType::Mutation,
+        })
     }
 }

@@ -2,6 +2,7 @@
 
 mod generate;
 pub mod model;
+pub mod mutation;
 mod sdl;
 
 use std::collections::HashMap;
@@ -15,7 +16,10 @@ use indexmap::IndexMap;
 use crate::error::SchemaError;
 use crate::naming::to_snake_case;
 use crate::scalars::ScalarKind;
-use model::{FieldKind, FieldModel, ObjectModel, RootField, RootKind, ViewModel};
+use model::{
+    FieldKind, FieldModel, FunctionSignature, MutationField, ObjectModel, RootField, RootKind,
+    ViewModel,
+};
 use sdl::SdlInfo;
 
 /// How names map between GraphQL and JSON.
@@ -54,6 +58,9 @@ pub struct CompiledSchema {
     pub implementers: apollo_compiler::collections::HashMap<Name, Implementers>,
     pub objects: IndexMap<String, ObjectModel>,
     pub roots: IndexMap<String, RootField>,
+    pub mutations: IndexMap<String, MutationField>,
+    /// GraphQL names map to snake_case JSON keys (mutation inputs follow the same rule).
+    pub snake_case_keys: bool,
 }
 
 impl CompiledSchema {
@@ -72,7 +79,26 @@ impl CompiledSchema {
         if !problems.is_empty() {
             return Err(SchemaError { problems });
         }
-        let generated = generate::Generator::new(&info).run(&nested_lists);
+        let (mutations, results) = mutation::classify(&info, &mut problems);
+        if !problems.is_empty() {
+            return Err(SchemaError { problems });
+        }
+        if !mutations.is_empty() {
+            info.referenced.insert("JSON".to_owned());
+        }
+        let mut generated = generate::Generator::new(&info).run(&nested_lists);
+        generated.push_str(&mutation::generated_sdl(&info, &mutations, &results));
+        if !mutations.is_empty() {
+            for t in mutation::CASCADE_TYPES {
+                info.kinds.insert((*t).to_owned(), sdl::DeclKind::Object);
+            }
+            for t in ["CascadeUpdate", "CascadeDelete"] {
+                info.keys.insert(
+                    (t.to_owned(), "typename".to_owned()),
+                    "__typename".to_owned(),
+                );
+            }
+        }
         add_field_args(&mut info, &nested_lists);
         let generated = ast::Document::parse(generated, "<fraiseql generated>").map_err(|e| {
             SchemaError::one(format!(
@@ -136,6 +162,8 @@ impl CompiledSchema {
             implementers,
             objects,
             roots,
+            mutations: mutations.into_iter().map(|m| (m.name.clone(), m)).collect(),
+            snake_case_keys: options.snake_case_keys,
         })
     }
 
@@ -158,6 +186,81 @@ impl CompiledSchema {
                 })
             })
             .collect()
+    }
+
+    /// The functions the mutations call, to look up in the database.
+    pub fn functions(&self) -> Vec<mutation::FunctionRef> {
+        self.mutations
+            .values()
+            .map(|m| mutation::FunctionRef {
+                field: m.name.clone(),
+                function: m.function.clone(),
+                loc: m.loc.clone(),
+            })
+            .collect()
+    }
+
+    /// The GraphQL inputs a POSITIONAL mutation passes, in order: the fields of its single
+    /// input-object argument, or else its arguments. Each is (argument, input field).
+    pub fn flattened_inputs(&self, mutation: &str) -> Vec<(String, Option<String>)> {
+        let Some(field) = self
+            .served
+            .root_operation(apollo_compiler::executable::OperationType::Mutation)
+            .and_then(|t| self.served.type_field(t, mutation).ok())
+        else {
+            return Vec::new();
+        };
+        if let [arg] = field.arguments.as_slice()
+            && let Some(ExtendedType::InputObject(input)) =
+                self.served.types.get(arg.ty.inner_named_type())
+            && !arg.ty.is_list()
+        {
+            return input
+                .fields
+                .keys()
+                .map(|k| (arg.name.to_string(), Some(k.to_string())))
+                .collect();
+        }
+        field
+            .arguments
+            .iter()
+            .map(|a| (a.name.to_string(), None))
+            .collect()
+    }
+
+    /// Binds each mutation to its function; `default_context` names the function
+    /// parameters filled from the request context.
+    pub fn bind_functions(
+        &mut self,
+        catalog: &HashMap<String, Option<FunctionSignature>>,
+        default_context: &[String],
+    ) -> Result<(), SchemaError> {
+        let flattened = self
+            .mutations
+            .keys()
+            .map(|m| {
+                let names = self
+                    .flattened_inputs(m)
+                    .into_iter()
+                    .map(|(arg, field)| to_snake_case(&field.unwrap_or(arg)))
+                    .collect();
+                (m.clone(), names)
+            })
+            .collect();
+        let mut problems = Vec::new();
+        let mut mutations: Vec<MutationField> = self.mutations.values().cloned().collect();
+        mutation::bind(
+            &mut mutations,
+            catalog,
+            &flattened,
+            default_context,
+            &mut problems,
+        );
+        if !problems.is_empty() {
+            return Err(SchemaError { problems });
+        }
+        self.mutations = mutations.into_iter().map(|m| (m.name.clone(), m)).collect();
+        Ok(())
     }
 
     /// Binds each view to what the database has; every mismatch is reported with its place.
@@ -293,6 +396,9 @@ fn build_objects(
                 Some(ExtendedType::Scalar(_)) => FieldKind::Scalar(ScalarKind::of(inner)),
                 Some(ExtendedType::Enum(_)) => FieldKind::Enum,
                 Some(ExtendedType::Object(_)) => FieldKind::Object(inner.to_string()),
+                Some(ExtendedType::Union(u)) if inner == mutation::CASCADE_ENTITY => {
+                    FieldKind::Union(u.members.iter().map(|m| m.to_string()).collect())
+                }
                 _ => {
                     problems.push(format!(
                         "{loc}: field {name}.{fname} has type {inner}: interfaces, unions and inputs cannot be read from JSON yet"

@@ -14,6 +14,8 @@ pub enum FieldKind {
     Scalar(ScalarKind),
     Enum,
     Object(String),
+    /// A union whose member is named by the parent object's `__typename` key (cascade entities).
+    Union(Vec<String>),
 }
 
 /// A field of an object type stored in JSONB.
@@ -89,4 +91,90 @@ pub fn quote_relation(schema: Option<&str>, name: &str) -> String {
         (None, Some((s, n))) => format!("{}.{}", quote_ident(s), quote_ident(n)),
         (None, None) => quote_ident(name),
     }
+}
+
+/// How a mutation's GraphQL arguments reach its function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgsMode {
+    /// One jsonb argument: the input object (or all arguments) with snake_case keys.
+    Jsonb,
+    /// One argument per input field (or per GraphQL argument), in declaration order.
+    Positional,
+}
+
+/// Which mutation response row the function returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowShape {
+    /// 13 columns: `succeeded, state_changed, error_class, status_detail, http_status, message,
+    /// entity_id, entity_type, entity, updated_fields, cascade, error_detail, metadata`.
+    V2,
+    /// 8 columns: `status, message, entity_id, entity_type, entity, updated_fields, cascade, metadata`.
+    V1,
+}
+
+/// The columns of each row shape, in order.
+pub const V2_COLUMNS: &[&str] = &[
+    "succeeded",
+    "state_changed",
+    "error_class",
+    "status_detail",
+    "http_status",
+    "message",
+    "entity_id",
+    "entity_type",
+    "entity",
+    "updated_fields",
+    "cascade",
+    "error_detail",
+    "metadata",
+];
+pub const V1_COLUMNS: &[&str] = &[
+    "status",
+    "message",
+    "entity_id",
+    "entity_type",
+    "entity",
+    "updated_fields",
+    "cascade",
+    "metadata",
+];
+
+/// What the database says a function looks like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSignature {
+    /// Input parameters as (name, SQL type); unnamed ones have an empty name.
+    pub inputs: Vec<(String, String)>,
+    /// Columns of the result row.
+    pub result_columns: Vec<String>,
+}
+
+/// A function bound at start-up.
+#[derive(Debug, Clone)]
+pub struct FunctionBinding {
+    /// SQL types of the positional inputs (after the context parameters are taken out).
+    pub inputs: Vec<String>,
+    /// Context parameters: (parameter name, SQL type), passed by name.
+    pub context: Vec<(String, String)>,
+    pub shape: RowShape,
+}
+
+/// A root field of Mutation backed by a function.
+#[derive(Debug, Clone)]
+pub struct MutationField {
+    pub name: String,
+    /// The function as written, e.g. `fn_create_user`.
+    pub function: String,
+    /// The quoted function name for SQL.
+    pub quoted: String,
+    pub args_mode: ArgsMode,
+    /// The entity type the success member carries.
+    pub entity: String,
+    /// The union, its success and error members.
+    pub result: String,
+    pub success: String,
+    pub error: String,
+    /// Context keys this mutation may pass (`None`: the configured default).
+    pub context_keys: Option<Vec<String>>,
+    pub loc: SourceLoc,
+    pub binding: Option<FunctionBinding>,
 }

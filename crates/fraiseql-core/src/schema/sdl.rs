@@ -63,6 +63,70 @@ pub(crate) struct SdlInfo {
     pub keys: HashMap<(String, String), String>,
     pub referenced: HashSet<String>,
     pub roots: Vec<RootDecl>,
+    pub functions: HashMap<String, FunctionDecl>,
+    pub unions: HashMap<String, Vec<String>>,
+}
+
+/// What a `@function` on a Mutation field says.
+#[derive(Debug, Clone)]
+pub(crate) struct FunctionDecl {
+    pub name: String,
+    pub quoted: String,
+    pub args_mode: crate::schema::model::ArgsMode,
+    pub entity: Option<String>,
+    pub context: Option<Vec<String>>,
+    pub loc: SourceLoc,
+}
+
+fn read_function(
+    d: &ast::Directive,
+    at: &SourceLoc,
+    problems: &mut Vec<String>,
+) -> Option<FunctionDecl> {
+    use crate::schema::model::ArgsMode;
+    let mut decl = FunctionDecl {
+        name: String::new(),
+        quoted: String::new(),
+        args_mode: ArgsMode::Jsonb,
+        entity: None,
+        context: None,
+        loc: at.clone(),
+    };
+    let mut schema = None;
+    for arg in &d.arguments {
+        let v = &arg.value;
+        match (arg.name.as_str(), v.as_str()) {
+            ("name", Some(s)) => decl.name = s.to_owned(),
+            ("schema", Some(s)) => schema = Some(s.to_owned()),
+            ("entity", Some(s)) => decl.entity = Some(s.to_owned()),
+            ("args", _) => {
+                let text = v.as_str().map(str::to_owned).or_else(|| v.as_enum().map(|e| e.to_string()));
+                decl.args_mode = match text.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                    Some("jsonb") => ArgsMode::Jsonb,
+                    Some("positional") => ArgsMode::Positional,
+                    _ => {
+                        problems.push(format!("{at}: @function(args:) must be JSONB or POSITIONAL"));
+                        return None;
+                    }
+                };
+            }
+            ("context", _) => match v.as_list() {
+                Some(items) => {
+                    decl.context = Some(items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect());
+                }
+                None => problems.push(format!("{at}: @function(context:) must be a list of strings")),
+            },
+            (other, _) => problems.push(format!(
+                "{at}: @function has no argument `{other}` with that value (it takes name, schema, args, entity, context)"
+            )),
+        }
+    }
+    if decl.name.is_empty() {
+        problems.push(format!("{at}: @function needs the argument `name`"));
+        return None;
+    }
+    decl.quoted = quote_relation(schema.as_deref(), &decl.name);
+    Some(decl)
 }
 
 pub(crate) fn loc_of(sources: &SourceMap, span: Option<SourceSpan>) -> SourceLoc {
@@ -175,6 +239,10 @@ impl SdlInfo {
             }
             Definition::UnionTypeDefinition(node) => {
                 self.kinds.insert(node.name.to_string(), DeclKind::Union);
+                self.unions.insert(
+                    node.name.to_string(),
+                    node.members.iter().map(|m| m.to_string()).collect(),
+                );
             }
             Definition::EnumTypeDefinition(node) => {
                 self.kinds.insert(node.name.to_string(), DeclKind::Enum);
@@ -248,6 +316,11 @@ impl SdlInfo {
                         if let Some(k) = string_arg(d, "name") {
                             self.keys
                                 .insert((type_name.to_owned(), f.name.to_string()), k);
+                        }
+                    }
+                    "function" if type_name == "Mutation" => {
+                        if let Some(decl) = read_function(d, &floc, problems) {
+                            self.functions.insert(f.name.to_string(), decl);
                         }
                     }
                     "function" | "channel" => problems.push(format!(

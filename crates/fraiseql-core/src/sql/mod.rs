@@ -1,6 +1,7 @@
 //! SQL generation: one statement per root field, every request value a bound parameter.
 
 pub mod filter;
+pub mod mutation;
 pub mod order;
 pub mod project;
 pub mod select;

@@ -254,6 +254,24 @@ impl<'a> Planner<'a> {
                         (guard_object(&json, &obj), kind)
                     }
                 }
+                FieldKind::Union(members) => {
+                    let mut whens = String::new();
+                    for member in members {
+                        let Some(obj) = self.schema.objects.get(member) else {
+                            continue;
+                        };
+                        let (o, _) = self.project(sql, obj, c.sub_selections().collect(), &json)?;
+                        whens.push_str(&format!(
+                            " WHEN {} THEN {}",
+                            literal(member),
+                            guard_object(&json, &o)
+                        ));
+                    }
+                    (
+                        format!("CASE ({base})->>'__typename'{whens} END"),
+                        ShapeKind::Leaf,
+                    )
+                }
                 _ => (json, ShapeKind::Leaf),
             };
             let label = format!("{}.{name}", object.name);

@@ -8,6 +8,7 @@ use fraiseql_testkit::TestDb;
 /// The demo data and schema, shipped with the CLI.
 pub const DEMO_SQL: &str = include_str!("../../../fraiseql/demo/demo.sql");
 pub const DEMO_SDL: &str = include_str!("../../../fraiseql/demo/schema.graphql");
+pub const DEMO_MUTATIONS_SQL: &str = include_str!("../../../fraiseql/demo/mutations.sql");
 
 /// A database loaded with `sql` and a server state serving `sdl` over it.
 /// `tweak` adjusts the configuration (dev mode is on by default here).
@@ -35,7 +36,16 @@ pub async fn state_with(
 
 /// The demo database and schema.
 pub async fn demo(prefix: &str) -> (TestDb, AppState) {
-    state_with(prefix, DEMO_SQL, DEMO_SDL, |_| {}).await
+    demo_with(prefix, |_| {}).await
+}
+
+/// The demo (data, setup helpers, mutation functions), configuration adjusted by `tweak`.
+pub async fn demo_with(prefix: &str, tweak: impl FnOnce(&mut Config)) -> (TestDb, AppState) {
+    let sql = format!(
+        "{DEMO_SQL}\n{}\n{DEMO_MUTATIONS_SQL}",
+        fraiseql_server::SETUP_SQL
+    );
+    state_with(prefix, &sql, DEMO_SDL, tweak).await
 }
 
 /// Executes a query through the executor (no HTTP) and returns the parsed response.
