@@ -2,5 +2,6 @@
 
 mod golden;
 mod http;
+mod mutations;
 mod property;
 mod support;
