@@ -299,3 +299,130 @@ pub struct Settings {
     pub engine: fraiseql_core::EngineOptions,
     pub request_timeout: Duration,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented reference file, every key at its default.
+    const REFERENCE: &str = include_str!("../../../docs/fraiseql.reference.toml");
+    const REFERENCE_NAME: &str = "docs/fraiseql.reference.toml";
+
+    #[test]
+    fn reference_toml_parses_and_holds_the_defaults() {
+        let parsed = Config::from_toml(REFERENCE, REFERENCE_NAME).expect("reference parses");
+        let d = Config::default();
+
+        assert_eq!(parsed.server.listen, d.server.listen);
+        assert_eq!(parsed.server.dev, d.server.dev);
+        assert_eq!(parsed.server.graphiql, d.server.graphiql);
+        assert_eq!(parsed.server.max_body_bytes, d.server.max_body_bytes);
+        assert_eq!(parsed.server.max_batch, d.server.max_batch);
+        assert_eq!(
+            parsed.server.request_timeout_ms,
+            d.server.request_timeout_ms
+        );
+
+        assert_eq!(parsed.database.url, d.database.url);
+        assert_eq!(parsed.database.pool_size, d.database.pool_size);
+        assert_eq!(
+            parsed.database.connect_timeout_ms,
+            d.database.connect_timeout_ms
+        );
+        assert_eq!(
+            parsed.database.acquire_timeout_ms,
+            d.database.acquire_timeout_ms
+        );
+        assert_eq!(
+            parsed.database.statement_timeout_ms,
+            d.database.statement_timeout_ms
+        );
+
+        assert_eq!(parsed.schema.paths, d.schema.paths);
+        assert_eq!(parsed.schema.snake_case_keys, d.schema.snake_case_keys);
+
+        assert_eq!(parsed.query.default_limit, d.query.default_limit);
+        assert_eq!(parsed.query.max_limit, d.query.max_limit);
+        assert_eq!(
+            parsed.query.plan_cache_capacity,
+            d.query.plan_cache_capacity
+        );
+        assert_eq!(parsed.query.introspection, d.query.introspection);
+    }
+
+    /// The settings without a default value are in the file, commented out;
+    /// uncommented, the file must still parse and set them.
+    #[test]
+    fn reference_toml_optional_keys_parse_when_uncommented() {
+        let text = REFERENCE
+            .replace("# graphiql = false", "graphiql = false")
+            .replace(
+                "# url = \"postgres://user:password@localhost:5432/app\"",
+                "url = \"postgres://user:password@localhost:5432/app\"",
+            )
+            .replace("# introspection = false", "introspection = false");
+        let parsed =
+            Config::from_toml(&text, REFERENCE_NAME).expect("uncommented reference parses");
+        assert_eq!(parsed.server.graphiql, Some(false));
+        assert_eq!(
+            parsed.database.url.as_deref(),
+            Some("postgres://user:password@localhost:5432/app")
+        );
+        assert_eq!(parsed.query.introspection, Some(false));
+    }
+
+    /// Every key that can be set (the ENV_KEYS table names them all) appears
+    /// in the reference file under its section, set or commented out.
+    #[test]
+    fn reference_toml_lists_every_key() {
+        let mut section = "";
+        let mut listed = Vec::new();
+        for line in REFERENCE.lines() {
+            let line = line.trim();
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = name;
+                continue;
+            }
+            let setting = line.strip_prefix("# ").unwrap_or(line);
+            if let Some((key, _)) = setting.split_once(" = ")
+                && !key.is_empty()
+                && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            {
+                listed.push(format!("{section}.{key}"));
+            }
+        }
+        for (var, key) in ENV_KEYS {
+            assert!(
+                listed.iter().any(|l| l == key),
+                "{key} (set by {var}) is missing from {REFERENCE_NAME}"
+            );
+        }
+        for key in &listed {
+            assert!(
+                ENV_KEYS.iter().any(|(_, k)| k == key),
+                "{REFERENCE_NAME} lists {key}, which is not a setting"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_key_names_the_key_and_the_file() {
+        let err = Config::from_toml("[server]\nlisen = \"0.0.0.0:8080\"\n", "/etc/fraiseql.toml")
+            .expect_err("unknown key is an error");
+        let message = err.to_string();
+        assert!(message.contains("lisen"), "key not named: {message}");
+        assert!(
+            message.starts_with("/etc/fraiseql.toml: "),
+            "file not named: {message}"
+        );
+
+        let err = Config::from_toml("[cache]\nsize = 1\n", "fraiseql.toml")
+            .expect_err("unknown section is an error");
+        let message = err.to_string();
+        assert!(message.contains("cache"), "section not named: {message}");
+        assert!(
+            message.starts_with("fraiseql.toml: "),
+            "file not named: {message}"
+        );
+    }
+}
