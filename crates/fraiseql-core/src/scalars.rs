@@ -48,6 +48,8 @@ impl ScalarKind {
             "IpAddress" => ScalarKind::IpAddress,
             "CIDR" => ScalarKind::Cidr,
             "LTree" => ScalarKind::LTree,
+            "Latitude" | "Longitude" | "Money" => ScalarKind::Float,
+            "Port" => ScalarKind::Int,
             _ => ScalarKind::Text,
         }
     }

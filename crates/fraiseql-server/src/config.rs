@@ -192,6 +192,9 @@ impl Config {
         &mut self,
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<(), ConfigError> {
+        // DATABASE_URL first, so that FRAISEQL_DATABASE_URL wins whatever the order.
+        let mut vars: Vec<(String, String)> = vars.into_iter().collect();
+        vars.sort_by_key(|(var, _)| var != "DATABASE_URL");
         for (var, value) in vars {
             if var == "DATABASE_URL" {
                 self.database.url = Some(value);

@@ -86,11 +86,11 @@ pub async fn catalog(
              WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
         )
         .await
-        .map_err(|e| DbError::Catalog(e.to_string()))?;
+        .map_err(|e| DbError::Catalog(with_causes(&e)))?;
     let exists = client
         .prepare("SELECT to_regclass($1) IS NOT NULL")
         .await
-        .map_err(|e| DbError::Catalog(e.to_string()))?;
+        .map_err(|e| DbError::Catalog(with_causes(&e)))?;
     let mut out = HashMap::new();
     for v in views {
         let found: bool = client
@@ -102,7 +102,7 @@ pub async fn catalog(
             let rows = client
                 .query(&stmt, &[&v.quoted])
                 .await
-                .map_err(|e| DbError::Catalog(e.to_string()))?;
+                .map_err(|e| DbError::Catalog(with_causes(&e)))?;
             Some(
                 rows.iter()
                     .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
@@ -135,13 +135,13 @@ pub async fn function_catalog(
             "SELECT coalesce(p.proargnames, '{}'::text[]), coalesce(p.proargmodes::text[], '{}'::text[]),              array(SELECT format_type(t, NULL) FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS u(t, i) ORDER BY i),              array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = (SELECT typrelid FROM pg_type WHERE oid = p.prorettype)                    AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)              FROM pg_proc p WHERE p.oid = to_regproc($1)",
         )
         .await
-        .map_err(|e| DbError::Catalog(e.to_string()))?;
+        .map_err(|e| DbError::Catalog(with_causes(&e)))?;
     for f in functions {
         let quoted = fraiseql_core::schema::model::quote_relation(None, &f.function);
         let row = client
             .query_opt(&stmt, &[&quoted])
             .await
-            .map_err(|e| DbError::Catalog(e.to_string()))?;
+            .map_err(|e| DbError::Catalog(with_causes(&e)))?;
         let sig = row.map(|r| {
             let names: Vec<String> = r.get(0);
             let modes: Vec<String> = r.get(1);

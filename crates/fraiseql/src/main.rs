@@ -261,7 +261,7 @@ async fn explain(
                     );
                 }
             }
-            fraiseql_core::Step::Error { key, error, .. } => bail!("{key}: {}", error.message),
+            fraiseql_core::Step::Error { error, .. } => bail!("{}", error.message),
             fraiseql_core::Step::Value { key, .. } => {
                 if !json {
                     println!("-- {key}: answered without SQL\n");

@@ -122,22 +122,26 @@ impl CompiledSchema {
         let served = Valid::assume_valid(served);
         let implementers = served.implementers_map();
         let objects = build_objects(&served, &info, options, &mut problems);
-        let roots = info
+        let roots: IndexMap<String, RootField> = info
             .roots
             .iter()
             .map(|r| {
                 let equality_args = r
                     .declared_args
                     .iter()
-                    .filter(|a| {
-                        r.kind == RootKind::Single
-                            || !matches!(a.as_str(), "where" | "orderBy" | "limit" | "offset")
+                    .filter(|a| match r.kind {
+                        RootKind::Single => true,
+                        RootKind::List => !matches!(a.as_str(), "where" | "orderBy" | "limit" | "offset"),
+                        RootKind::Connection => !matches!(
+                            a.as_str(),
+                            "where" | "orderBy" | "first" | "after" | "last" | "before"
+                        ),
                     })
                     .filter_map(|a| {
                         let known = objects.get(&r.entity).is_some_and(|o| o.fields.contains_key(a));
                         if !known {
                             problems.push(format!(
-                                "{}: argument `{a}` of Query.{} is not a field of {} (arguments of a single-row field are equality filters on same-named fields)",
+                                "{}: argument `{a}` of Query.{} is not a field of {} (declared arguments are equality filters on same-named fields)",
                                 r.loc, r.name, r.entity
                             ));
                         }
@@ -154,6 +158,17 @@ impl CompiledSchema {
                 (r.name.clone(), root)
             })
             .collect();
+        for r in roots.values() {
+            let has_id = objects
+                .get(&r.entity)
+                .is_some_and(|o| o.fields.contains_key("id"));
+            if r.kind == RootKind::Connection && !has_id {
+                problems.push(format!(
+                    "{}: Query.{} is a connection over {}, which has no `id` field: keyset cursors need it as the final sort key",
+                    r.loc, r.name, r.entity
+                ));
+            }
+        }
         if !problems.is_empty() {
             return Err(SchemaError { problems });
         }

@@ -256,6 +256,15 @@ pub(crate) fn scalar_op(
     operand: &JsonValue,
     path: &str,
 ) -> Result<String, GqlError> {
+    // A JSON field compares JSON values: its operands are JSON-encoded, strings included.
+    let is_json = t.kind == Some(ScalarKind::Json);
+    let value_text = |v: &JsonValue| {
+        if is_json {
+            v.to_string()
+        } else {
+            value_text(v)
+        }
+    };
     let cmp = |sql: &mut Sql, sym: &str| {
         let p = sql.text(value_text(operand));
         format!("{} {sym} {p}{}", t.typed, t.cast)

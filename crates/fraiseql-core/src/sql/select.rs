@@ -205,7 +205,15 @@ impl<'a> Planner<'a> {
         c: &Collected<'a>,
     ) -> Result<(String, ShapeKind), GqlError> {
         let row = Self::row(view);
+        // A field that declares arguments but got none would pick an arbitrary row: refuse.
+        // One that declares none reads a single-row view (settings, a singleton).
         let cond = self.conditions(sql, root, entity, &row, c)?;
+        if cond.is_none() && !root.equality_args.is_empty() {
+            return Err(bad(
+                &root.name,
+                "give at least one argument: a single-row field picks the row by its arguments",
+            ));
+        }
         let mut inner = format!("SELECT {} AS d FROM {} AS r", row.base, view.quoted);
         if let Some(cond) = cond {
             inner.push_str(&format!(" WHERE {cond}"));
