@@ -26,6 +26,31 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub schema: SchemaConfig,
     pub query: QueryConfig,
+    pub mutations: MutationsConfig,
+}
+
+/// `[mutations]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MutationsConfig {
+    /// Function parameters filled from the request context, by parameter name.
+    pub context_params: Vec<String>,
+    /// Dev mode only, until authentication provides them: the request headers that carry
+    /// context values (context key → header name).
+    pub dev_context_headers: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for MutationsConfig {
+    fn default() -> Self {
+        MutationsConfig {
+            // The two values every multi-user deployment has.
+            context_params: fraiseql_core::EngineOptions::default().context_params,
+            dev_context_headers: [("user_id", "x-user-id"), ("tenant_id", "x-tenant-id")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        }
+    }
 }
 
 /// `[server]`
@@ -154,6 +179,11 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
     ("FRAISEQL_MAX_LIMIT", "query.max_limit"),
     ("FRAISEQL_PLAN_CACHE_CAPACITY", "query.plan_cache_capacity"),
     ("FRAISEQL_INTROSPECTION", "query.introspection"),
+    ("FRAISEQL_CONTEXT_PARAMS", "mutations.context_params"),
+    (
+        "FRAISEQL_DEV_CONTEXT_HEADERS",
+        "mutations.dev_context_headers",
+    ),
 ];
 
 /// Variables named `FRAISEQL_*` that are not settings (the CLI's own, test and tooling knobs).
@@ -247,6 +277,24 @@ impl Config {
             "query.max_limit" => self.query.max_limit = parse(value)?,
             "query.plan_cache_capacity" => self.query.plan_cache_capacity = parse(value)?,
             "query.introspection" => self.query.introspection = Some(parse(value)?),
+            "mutations.context_params" => {
+                self.mutations.context_params = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
+            "mutations.dev_context_headers" => {
+                let mut map = std::collections::BTreeMap::new();
+                for pair in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    let (k, v) = pair
+                        .split_once('=')
+                        .ok_or_else(|| format!("expected key=header pairs, got {pair:?}"))?;
+                    map.insert(k.trim().to_owned(), v.trim().to_owned());
+                }
+                self.mutations.dev_context_headers = map;
+            }
             _ => return Err(format!("unknown key {key}")),
         }
         Ok(())
@@ -285,7 +333,7 @@ impl Config {
                 max_limit: self.query.max_limit,
                 plan_cache_capacity: self.query.plan_cache_capacity,
                 introspection: self.query.introspection.unwrap_or(dev),
-                ..fraiseql_core::EngineOptions::default()
+                context_params: self.mutations.context_params.clone(),
             },
             request_timeout: Duration::from_millis(self.server.request_timeout_ms),
             config: self,
@@ -324,6 +372,12 @@ mod tests {
         assert_eq!(
             parsed.server.request_timeout_ms,
             d.server.request_timeout_ms
+        );
+
+        assert_eq!(parsed.mutations.context_params, d.mutations.context_params);
+        assert_eq!(
+            parsed.mutations.dev_context_headers,
+            d.mutations.dev_context_headers
         );
 
         assert_eq!(parsed.database.url, d.database.url);

@@ -14,6 +14,8 @@ pub struct GraphQLRequest {
     pub query: String,
     pub operation_name: Option<String>,
     pub variables: JsonMap,
+    /// Context values (user id, tenant id, ...) that mutations may pass to their functions.
+    pub context: fraiseql_core::plan::RequestContext,
 }
 
 /// How the request ended, which decides the HTTP status.
@@ -54,7 +56,10 @@ impl Executor {
                 Ok(p) => p,
                 Err(f) => return failure(f),
             };
-        let plan = match self.engine.plan(&prepared, &req.variables) {
+        let plan = match self
+            .engine
+            .plan_with_context(&prepared, &req.variables, &req.context)
+        {
             Ok(p) => p,
             Err(f) => return failure(f),
         };
@@ -164,5 +169,6 @@ pub fn request_from_json(value: JsonValue) -> Result<GraphQLRequest, String> {
         query,
         operation_name,
         variables,
+        context: Default::default(),
     })
 }

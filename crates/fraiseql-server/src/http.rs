@@ -118,6 +118,19 @@ fn timed_out() -> String {
     )])
 }
 
+/// Context values from request headers: dev mode only, until authentication provides them.
+fn request_context(state: &AppState, headers: &HeaderMap) -> fraiseql_core::plan::RequestContext {
+    let mut context = fraiseql_core::plan::RequestContext::default();
+    if state.settings.config.server.dev {
+        for (key, header) in &state.settings.config.mutations.dev_context_headers {
+            if let Some(v) = headers.get(header.as_str()).and_then(|v| v.to_str().ok()) {
+                context.values.insert(key.clone(), v.to_owned());
+            }
+        }
+    }
+    context
+}
+
 async fn run(
     state: &AppState,
     media: MediaType,
@@ -219,9 +232,14 @@ async fn graphql_post(
         }
     };
     match value {
-        apollo_compiler::response::JsonValue::Array(items) => batch(&state, media, items).await,
+        apollo_compiler::response::JsonValue::Array(items) => {
+            batch(&state, media, items, &headers).await
+        }
         single => match request_from_json(single) {
-            Ok(req) => run(&state, media, req, true).await,
+            Ok(mut req) => {
+                req.context = request_context(&state, &headers);
+                run(&state, media, req, true).await
+            }
             Err(m) => request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, m),
         },
     }
@@ -231,6 +249,7 @@ async fn batch(
     state: &AppState,
     media: MediaType,
     items: Vec<apollo_compiler::response::JsonValue>,
+    headers: &HeaderMap,
 ) -> Response {
     let max = state.settings.config.server.max_batch;
     if items.is_empty() || items.len() > max {
@@ -251,7 +270,8 @@ async fn batch(
         let mut all_unavailable = true;
         for item in items {
             match request_from_json(item) {
-                Ok(req) => {
+                Ok(mut req) => {
+                    req.context = request_context(state, headers);
                     let res = state.executor.execute(req, true).await;
                     all_unavailable &= res.outcome == Outcome::Unavailable;
                     bodies.push(res.body);
@@ -324,6 +344,7 @@ async fn graphql_get(
             .filter(|s| !s.is_empty())
             .cloned(),
         variables,
+        context: request_context(&state, &headers),
     };
     run(&state, media, req, false).await
 }

@@ -225,6 +225,7 @@ async fn run(state: &fraiseql_server::AppState, case: &Case, variables: Value) -
         query: case.query.clone(),
         operation_name: Some(operation.clone()),
         variables,
+        ..Default::default()
     };
     let res = state.executor.execute(req, true).await;
     serde_json::from_str(&res.body)

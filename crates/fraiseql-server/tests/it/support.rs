@@ -62,6 +62,7 @@ pub async fn execute(
         query: query.to_owned(),
         operation_name: None,
         variables,
+        ..Default::default()
     };
     let res = state.executor.execute(req, true).await;
     serde_json::from_str(&res.body)
