@@ -235,8 +235,9 @@ pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<Stri
     ))
 }
 
-/// Runs one mutation in its own transaction. An exception raised in the function
-/// rolls the transaction back and becomes the error member of the result union.
+/// Runs one mutation. Its single statement is its own transaction (autocommit):
+/// an exception raised in the function rolls back everything the call wrote, and
+/// becomes the error member of the result union. One round trip, no BEGIN/COMMIT.
 pub async fn run_mutation(
     pool: &Pool,
     query: &SqlQuery,
@@ -244,24 +245,14 @@ pub async fn run_mutation(
     dev: bool,
 ) -> Result<Option<String>, GqlError> {
     let params = bind_params(query);
-    let mut client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
-    let tx = client
-        .transaction()
-        .await
-        .map_err(|e| statement_error(&e, Stage::Prepare, dev))?;
-    let stmt = tx
+    let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
+    let stmt = client
         .prepare_cached(&query.sql)
         .await
         .map_err(|e| statement_error(&e, Stage::Prepare, dev))?;
-    match tx.query_opt(&stmt, &params).await {
-        Ok(row) => {
-            tx.commit()
-                .await
-                .map_err(|e| statement_error(&e, Stage::Execute, dev))?;
-            Ok(row.and_then(|r| r.get::<_, Option<String>>(0)))
-        }
+    match client.query_opt(&stmt, &params).await {
+        Ok(row) => Ok(row.and_then(|r| r.get::<_, Option<String>>(0))),
         Err(e) => {
-            let _ = tx.rollback().await;
             let Some(db) = e.as_db_error() else {
                 return Err(statement_error(&e, Stage::Execute, dev));
             };
