@@ -309,8 +309,6 @@ fn unavailable(e: &deadpool_postgres::PoolError, dev: bool) -> GqlError {
     GqlError::new(codes::DATABASE_UNAVAILABLE, message)
 }
 
-/// Maps a statement error: bad values from the client are BAD_USER_INPUT with
-/// PostgreSQL's message; anything else is hidden unless in dev mode.
 /// Where a statement failed: a prepared statement that fails to execute with a
 /// syntax error can only have met a bound value it cannot parse (ltree, lquery, tsquery).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -319,6 +317,13 @@ enum Stage {
     Execute,
 }
 
+/// SQLSTATEs that, raised while executing a statement that prepared fine, can only come
+/// from a bound value: syntax (ltree, lquery, tsquery), names too long (ltree labels),
+/// program limits (too many labels, regex or tsquery too deep).
+const VALUE_STATES: &[&str] = &["42601", "42622", "54000", "54001"];
+
+/// Maps a statement error: bad values from the client are BAD_USER_INPUT with
+/// PostgreSQL's message; anything else is hidden unless in dev mode.
 fn statement_error(e: &tokio_postgres::Error, stage: Stage, dev: bool) -> GqlError {
     let Some(db) = e.as_db_error() else {
         tracing::error!(error = %e, "database connection error");
@@ -328,7 +333,10 @@ fn statement_error(e: &tokio_postgres::Error, stage: Stage, dev: bool) -> GqlErr
         );
     };
     let code = db.code().code();
-    let client_value = code.starts_with("22") || (code == "42601" && stage == Stage::Execute);
+    let client_value = code.starts_with("22")
+        || (stage == Stage::Execute
+            && (VALUE_STATES.contains(&code)
+                || (code == "XX000" && db.message().contains("tsquery"))));
     if client_value {
         return GqlError::new(
             codes::BAD_USER_INPUT,

@@ -323,7 +323,8 @@ pub(crate) fn scalar_op(
                 Op::PhraseQuery => "phraseto_tsquery",
                 _ => "websearch_to_tsquery",
             };
-            format!("to_tsvector({}) @@ {f}({})", t.text, sql.text(s()))
+            // A scalar subquery: the query text is parsed once, not once per row.
+            format!("to_tsvector({}) @@ (SELECT {f}({}))", t.text, sql.text(s()))
         }
         Op::InSubnet => format!("{} <<= {}::inet", t.typed, sql.text(s())),
         Op::ContainsIp => format!("{} >>= {}::inet", t.typed, sql.text(s())),

@@ -1,3 +1,3 @@
 -- articles
-SELECT coalesce(json_agg(json_build_object('title', t.d->'title')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_article" AS r WHERE to_tsvector((r."data"->>'body')) @@ to_tsquery($1::text) LIMIT $2::int8) AS t;
+SELECT coalesce(json_agg(json_build_object('title', t.d->'title')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_article" AS r WHERE to_tsvector((r."data"->>'body')) @@ (SELECT to_tsquery($1::text)) LIMIT $2::int8) AS t;
 -- params: ["rust &",10]

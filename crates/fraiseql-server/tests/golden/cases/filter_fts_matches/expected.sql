@@ -1,7 +1,7 @@
 -- and
-SELECT coalesce(json_agg(json_build_object('title', t.d->'title')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_article" AS r WHERE to_tsvector((r."data"->>'body')) @@ to_tsquery($1::text) LIMIT $2::int8) AS t;
+SELECT coalesce(json_agg(json_build_object('title', t.d->'title')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_article" AS r WHERE to_tsvector((r."data"->>'body')) @@ (SELECT to_tsquery($1::text)) LIMIT $2::int8) AS t;
 -- params: ["rust & safety",10]
 
 -- orStemmed
-SELECT coalesce(json_agg(json_build_object('title', t.d->'title')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_article" AS r WHERE to_tsvector((r."data"->>'body')) @@ to_tsquery($1::text) LIMIT $2::int8) AS t;
+SELECT coalesce(json_agg(json_build_object('title', t.d->'title')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_article" AS r WHERE to_tsvector((r."data"->>'body')) @@ (SELECT to_tsquery($1::text)) LIMIT $2::int8) AS t;
 -- params: ["tomato | rose",10]
