@@ -118,3 +118,105 @@ pub const LIBRARY_SCALARS: &[(&str, &str)] = &[
 pub fn is_builtin(name: &str) -> bool {
     matches!(name, "String" | "ID" | "Int" | "Float" | "Boolean")
 }
+
+/// Checks a custom scalar's input value; `Err` says what the value must look like.
+/// Scalars without a rule (and the built-ins, which GraphQL coercion checks) accept anything.
+pub fn validate(name: &str, value: &apollo_compiler::response::JsonValue) -> Result<(), String> {
+    use apollo_compiler::response::JsonValue;
+    let text = match value {
+        JsonValue::String(s) => Some(s.as_str()),
+        _ => None,
+    };
+    let number = value.as_f64();
+    let ok = match name {
+        "Date" => text.is_some_and(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok()),
+        "DateTime" => text.is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok()),
+        "Time" => text.is_some_and(|t| {
+            chrono::NaiveTime::parse_from_str(t, "%H:%M:%S%.f").is_ok()
+                || chrono::NaiveTime::parse_from_str(t, "%H:%M").is_ok()
+        }),
+        "UUID" => text.is_some_and(|t| uuid::Uuid::parse_str(t).is_ok()),
+        "IpAddress" => text.is_some_and(|t| t.parse::<std::net::IpAddr>().is_ok()),
+        "CIDR" => text.is_some_and(is_cidr),
+        "Email" => text.is_some_and(is_email),
+        // The empty string is the empty path in PostgreSQL.
+        "LTree" => text.is_some_and(|t| {
+            t.is_empty()
+                || t.split('.').all(|l| {
+                    !l.is_empty()
+                        && l.len() <= 255
+                        && l.chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                })
+        }),
+        "Latitude" => number.is_some_and(|n| (-90.0..=90.0).contains(&n)),
+        "Longitude" => number.is_some_and(|n| (-180.0..=180.0).contains(&n)),
+        "Port" => value.as_i64().is_some_and(|n| (0..=65535).contains(&n)),
+        "HexColor" => text.is_some_and(|t| {
+            t.len() == 7 && t.starts_with('#') && t[1..].chars().all(|c| c.is_ascii_hexdigit())
+        }),
+        "CountryCode" => {
+            text.is_some_and(|t| t.len() == 2 && t.chars().all(|c| c.is_ascii_uppercase()))
+        }
+        "CurrencyCode" => {
+            text.is_some_and(|t| t.len() == 3 && t.chars().all(|c| c.is_ascii_uppercase()))
+        }
+        "Slug" => text.is_some_and(|t| {
+            !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        }),
+        _ => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let expected = match name {
+        "Date" => "a calendar date YYYY-MM-DD",
+        "DateTime" => "an RFC 3339 date and time with offset, e.g. 2024-05-01T12:00:00Z",
+        "Time" => "a time HH:MM or HH:MM:SS",
+        "UUID" => "a UUID",
+        "IpAddress" => "an IPv4 or IPv6 address",
+        "CIDR" => "a network in CIDR notation, e.g. 10.0.0.0/8",
+        "Email" => "an email address",
+        "LTree" => "a dot-separated path of labels (letters, digits, _ and -)",
+        "Latitude" => "a number from -90 to 90",
+        "Longitude" => "a number from -180 to 180",
+        "Port" => "an integer from 0 to 65535",
+        "HexColor" => "a colour #RRGGBB",
+        "CountryCode" => "two uppercase letters (ISO 3166-1 alpha-2)",
+        "CurrencyCode" => "three uppercase letters (ISO 4217)",
+        _ => "a lowercase slug (letters, digits, -)",
+    };
+    Err(format!(
+        "{value} is not a valid {name}: expected {expected}"
+    ))
+}
+
+fn is_cidr(t: &str) -> bool {
+    let Some((addr, len)) = t.split_once('/') else {
+        return false;
+    };
+    let Ok(len) = len.parse::<u8>() else {
+        return false;
+    };
+    match addr.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => len <= 32,
+        Ok(std::net::IpAddr::V6(_)) => len <= 128,
+        Err(_) => false,
+    }
+}
+
+fn is_email(t: &str) -> bool {
+    match t.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !t.chars().any(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}

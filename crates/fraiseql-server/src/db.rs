@@ -132,46 +132,81 @@ pub async fn function_catalog(
     })?;
     let stmt = client
         .prepare(
-            "SELECT coalesce(p.proargnames, '{}'::text[]), coalesce(p.proargmodes::text[], '{}'::text[]),              array(SELECT format_type(t, NULL) FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS u(t, i) ORDER BY i),              array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = (SELECT typrelid FROM pg_type WHERE oid = p.prorettype)                    AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)              FROM pg_proc p WHERE p.oid = to_regproc($1)",
+            "SELECT coalesce(p.proargnames, '{}'::text[]), coalesce(p.proargmodes::text[], '{}'::text[]), \
+             array(SELECT format_type(t, NULL) FROM unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) WITH ORDINALITY AS u(t, i) ORDER BY i), \
+             array(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = (SELECT typrelid FROM pg_type WHERE oid = p.prorettype) \
+                   AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), \
+             format_type(p.prorettype, NULL), p.proretset \
+             FROM pg_proc p WHERE p.oid = to_regproc($1)",
+        )
+        .await
+        .map_err(|e| DbError::Catalog(with_causes(&e)))?;
+    // to_regproc is NULL for a missing name and for an overloaded one: count to tell them apart.
+    let count = client
+        .prepare(
+            "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+             WHERE p.proname = $1 AND (CASE WHEN $2::text IS NULL THEN pg_function_is_visible(p.oid) ELSE n.nspname = $2 END)",
         )
         .await
         .map_err(|e| DbError::Catalog(with_causes(&e)))?;
     for f in functions {
-        let quoted = fraiseql_core::schema::model::quote_relation(None, &f.function);
         let row = client
-            .query_opt(&stmt, &[&quoted])
+            .query_opt(&stmt, &[&f.quoted])
             .await
             .map_err(|e| DbError::Catalog(with_causes(&e)))?;
-        let sig = row.map(|r| {
-            let names: Vec<String> = r.get(0);
-            let modes: Vec<String> = r.get(1);
-            let types: Vec<String> = r.get(2);
-            let composite: Vec<String> = r.get(3);
-            let mut inputs = Vec::new();
-            let mut outputs = Vec::new();
-            for (i, ty) in types.iter().enumerate() {
-                let name = names.get(i).cloned().unwrap_or_default();
-                match modes.get(i).map(String::as_str) {
-                    Some("o" | "t") => outputs.push(name),
-                    Some("b") => {
-                        outputs.push(name.clone());
-                        inputs.push((name, ty.clone()));
-                    }
-                    _ => inputs.push((name, ty.clone())),
-                }
+        let sig = match row {
+            Some(r) => Some(signature(&r)),
+            None => {
+                let bare = f.name.rsplit('.').next().unwrap_or(&f.name).to_owned();
+                let n: i64 = client
+                    .query_one(&count, &[&bare, &f.schema])
+                    .await
+                    .map(|r| r.get(0))
+                    .map_err(|e| DbError::Catalog(with_causes(&e)))?;
+                (n > 1).then(|| FunctionSignature {
+                    inputs: Vec::new(),
+                    result_columns: Vec::new(),
+                    result_type: String::new(),
+                    returns_set: false,
+                    overloads: usize::try_from(n).unwrap_or(usize::MAX),
+                })
             }
-            FunctionSignature {
-                inputs,
-                result_columns: if composite.is_empty() {
-                    outputs
-                } else {
-                    composite
-                },
-            }
-        });
-        out.insert(f.function.clone(), sig);
+        };
+        out.insert(f.quoted.clone(), sig);
     }
     Ok(out)
+}
+
+/// A function's signature from its catalog row.
+fn signature(r: &tokio_postgres::Row) -> FunctionSignature {
+    let names: Vec<String> = r.get(0);
+    let modes: Vec<String> = r.get(1);
+    let types: Vec<String> = r.get(2);
+    let composite: Vec<String> = r.get(3);
+    let mut inputs = Vec::new();
+    let mut outputs = Vec::new();
+    for (i, ty) in types.iter().enumerate() {
+        let name = names.get(i).cloned().unwrap_or_default();
+        match modes.get(i).map(String::as_str) {
+            Some("o" | "t") => outputs.push(name),
+            Some("b") => {
+                outputs.push(name.clone());
+                inputs.push((name, ty.clone()));
+            }
+            _ => inputs.push((name, ty.clone())),
+        }
+    }
+    FunctionSignature {
+        inputs,
+        result_columns: if composite.is_empty() {
+            outputs
+        } else {
+            composite
+        },
+        result_type: r.get(4),
+        returns_set: r.get(5),
+        overloads: 1,
+    }
 }
 
 fn pool_error_message(e: &deadpool_postgres::PoolError) -> String {

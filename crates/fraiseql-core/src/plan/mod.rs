@@ -2,6 +2,7 @@
 //! root field, cached when the operation has no variables), and response assembly.
 
 pub mod collect;
+mod inputs;
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -154,10 +155,23 @@ fn variable_location(
     operation: &Operation,
     message: &str,
 ) -> Option<(usize, usize)> {
-    let var = operation.variables.iter().find(|v| {
-        message.contains(&format!("variable {}:", v.name))
-            || message.contains(&format!("variable '{}'", v.name))
-    })?;
+    let vars = &operation.variables;
+    // Named in the message; else the only variable; else the one whose input type is named
+    // (errors inside an input object name the type, e.g. "input field RecordCallInput.n").
+    let var = vars
+        .iter()
+        .find(|v| {
+            message.contains(&format!("variable {}:", v.name))
+                || message.contains(&format!("variable {} ", v.name))
+                || message.contains(&format!("variable '{}'", v.name))
+        })
+        .or_else(|| (vars.len() == 1).then(|| &vars[0]))
+        .or_else(|| {
+            vars.iter().find(|v| {
+                let t = v.ty.inner_named_type().as_str();
+                message.contains(&format!(" {t}.")) || message.contains(&format!(" {t} "))
+            })
+        })?;
     let lc = var.location()?.line_column(&prepared.document.sources)?;
     Some((lc.line, lc.column))
 }
@@ -240,6 +254,10 @@ impl Engine {
             .map_err(|e| {
                 RequestFailure::Invalid(diagnostics(&e.errors, codes::VALIDATION_FAILED))
             })?;
+        let literal_errors = inputs::check_literals(&self.schema.served, &document);
+        if !literal_errors.is_empty() {
+            return Err(RequestFailure::Invalid(literal_errors));
+        }
         let operation = document
             .operations
             .get(operation_name)
@@ -324,6 +342,11 @@ impl Engine {
                 GqlError::new(codes::BAD_USER_INPUT, json.message).at(location),
             ])
         })?;
+        let variable_errors =
+            inputs::check_variables(&self.schema.served, &prepared.document, operation, &vars);
+        if !variable_errors.is_empty() {
+            return Err(RequestFailure::Invalid(variable_errors));
+        }
         let ctx = Ctx {
             schema: &self.schema.served,
             doc: &prepared.document,

@@ -209,7 +209,9 @@ impl CompiledSchema {
             .values()
             .map(|m| mutation::FunctionRef {
                 field: m.name.clone(),
-                function: m.function.clone(),
+                schema: m.schema.clone(),
+                name: m.function.clone(),
+                quoted: m.quoted.clone(),
                 loc: m.loc.clone(),
             })
             .collect()
@@ -243,6 +245,54 @@ impl CompiledSchema {
             .collect()
     }
 
+    /// The POSITIONAL inputs of a mutation with their GraphQL types and kinds.
+    fn flat_inputs(&self, mutation: &str) -> Vec<mutation::FlatInput> {
+        use mutation::InputKind;
+        let Some(field) = self
+            .served
+            .root_operation(apollo_compiler::executable::OperationType::Mutation)
+            .and_then(|t| self.served.type_field(t, mutation).ok())
+        else {
+            return Vec::new();
+        };
+        self.flattened_inputs(mutation)
+            .into_iter()
+            .map(|(arg, input_field)| {
+                let arg_def = field.arguments.iter().find(|a| a.name == arg.as_str());
+                let ty = match (&input_field, arg_def) {
+                    (Some(f), Some(a)) => match self.served.types.get(a.ty.inner_named_type()) {
+                        Some(ExtendedType::InputObject(io)) => {
+                            io.fields.get(f.as_str()).map(|d| d.ty.as_ref().clone())
+                        }
+                        _ => None,
+                    },
+                    (None, Some(a)) => Some(a.ty.as_ref().clone()),
+                    _ => None,
+                };
+                let kind = match &ty {
+                    None => InputKind::Text,
+                    Some(t) if t.is_list() => InputKind::List,
+                    Some(t) => match (
+                        t.inner_named_type().as_str(),
+                        self.served.types.get(t.inner_named_type()),
+                    ) {
+                        (_, Some(ExtendedType::InputObject(_))) => InputKind::Object,
+                        ("JSON", _) => InputKind::Json,
+                        (name, _) => match ScalarKind::of(name) {
+                            ScalarKind::Int => InputKind::Int,
+                            ScalarKind::Float => InputKind::Float,
+                            ScalarKind::Boolean => InputKind::Boolean,
+                            _ => InputKind::Text,
+                        },
+                    },
+                };
+                let name = to_snake_case(input_field.as_deref().unwrap_or(&arg));
+                let shown = ty.map(|t| t.to_string()).unwrap_or_default();
+                (name, shown, kind)
+            })
+            .collect()
+    }
+
     /// Binds each mutation to its function; `default_context` names the function
     /// parameters filled from the request context.
     pub fn bind_functions(
@@ -253,14 +303,7 @@ impl CompiledSchema {
         let flattened = self
             .mutations
             .keys()
-            .map(|m| {
-                let names = self
-                    .flattened_inputs(m)
-                    .into_iter()
-                    .map(|(arg, field)| to_snake_case(&field.unwrap_or(arg)))
-                    .collect();
-                (m.clone(), names)
-            })
+            .map(|m| (m.clone(), self.flat_inputs(m)))
             .collect();
         let mut problems = Vec::new();
         let mut mutations: Vec<MutationField> = self.mutations.values().cloned().collect();

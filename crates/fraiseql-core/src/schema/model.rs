@@ -146,6 +146,12 @@ pub struct FunctionSignature {
     pub inputs: Vec<(String, String)>,
     /// Columns of the result row.
     pub result_columns: Vec<String>,
+    /// The declared result type, e.g. `fraiseql.mutation_response` or `integer`.
+    pub result_type: String,
+    /// `RETURNS SETOF ...`.
+    pub returns_set: bool,
+    /// More than one function has this name: FraiseQL cannot tell which to call.
+    pub overloads: usize,
 }
 
 /// A function bound at start-up.
@@ -166,6 +172,8 @@ pub struct MutationField {
     pub function: String,
     /// The quoted function name for SQL.
     pub quoted: String,
+    /// The function's schema, when given (`schema:` or a qualified name).
+    pub schema: Option<String>,
     pub args_mode: ArgsMode,
     /// The entity type the success member carries.
     pub entity: String,

@@ -120,6 +120,7 @@ pub(crate) fn classify(
             name: f.name.clone(),
             function: decl.name.clone(),
             quoted: decl.quoted.clone(),
+            schema: decl.schema.clone(),
             args_mode: decl.args_mode,
             entity,
             result,
@@ -237,9 +238,45 @@ type {error} {{
 #[derive(Debug, Clone)]
 pub struct FunctionRef {
     pub field: String,
-    /// The function as written (possibly schema-qualified).
-    pub function: String,
+    /// The function's schema (from `schema:` or a qualified name), `None`: the search path.
+    pub schema: Option<String>,
+    /// The function's name, unqualified.
+    pub name: String,
+    /// The quoted, possibly qualified name: the key of the catalog.
+    pub quoted: String,
     pub loc: SourceLoc,
+}
+
+/// What a POSITIONAL input is, to check it against its parameter's SQL type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InputKind {
+    Object,
+    List,
+    Int,
+    Float,
+    Boolean,
+    Json,
+    Text,
+}
+
+/// One POSITIONAL input: its snake_case name, its GraphQL type as written, its kind.
+pub(crate) type FlatInput = (String, String, InputKind);
+
+/// Whether a GraphQL input of `kind` can be cast to the SQL type `pg`.
+fn compatible(kind: InputKind, pg: &str) -> bool {
+    let json = matches!(pg, "jsonb" | "json");
+    let number = matches!(
+        pg,
+        "smallint" | "integer" | "bigint" | "real" | "double precision"
+    ) || pg.starts_with("numeric");
+    match kind {
+        InputKind::Object => json,
+        InputKind::List => json || pg.ends_with("[]"),
+        InputKind::Int | InputKind::Float => number || pg == "text",
+        InputKind::Boolean => pg == "boolean" || pg == "text",
+        InputKind::Json => true,
+        InputKind::Text => !json && !pg.ends_with("[]"),
+    }
 }
 
 /// Binds each mutation to its function's signature; every mismatch names the
@@ -247,7 +284,7 @@ pub struct FunctionRef {
 pub(crate) fn bind(
     mutations: &mut [MutationField],
     catalog: &HashMap<String, Option<FunctionSignature>>,
-    flattened: &HashMap<String, Vec<String>>,
+    flattened: &HashMap<String, Vec<FlatInput>>,
     default_context: &[String],
     problems: &mut Vec<String>,
 ) {
@@ -256,20 +293,36 @@ pub(crate) fn bind(
             "{}: Mutation.{} @function(name: \"{}\")",
             m.loc, m.name, m.function
         );
-        let Some(Some(sig)) = catalog.get(&m.function) else {
+        let Some(Some(sig)) = catalog.get(&m.quoted) else {
             problems.push(format!(
                 "{at}: the function {} does not exist in the database",
-                m.function
+                m.quoted
             ));
             continue;
         };
+        if sig.overloads > 1 {
+            problems.push(format!(
+                "{at}: {} functions are named {}: FraiseQL calls exactly one function per field; rename or drop the other overloads",
+                sig.overloads, m.quoted
+            ));
+            continue;
+        }
+        if sig.returns_set {
+            problems.push(format!(
+                "{at}: the function returns SETOF {} ({}): a mutation function returns exactly one row (RETURNS fraiseql.mutation_response)",
+                sig.result_type,
+                sig.result_columns.join(", ")
+            ));
+            continue;
+        }
         let shape = if sig.result_columns == V2_COLUMNS {
             RowShape::V2
         } else if sig.result_columns == V1_COLUMNS {
             RowShape::V1
         } else {
             problems.push(format!(
-                "{at}: the function returns ({}), which is neither mutation response shape: expected fraiseql.mutation_response ({}) or the v1 row ({})",
+                "{at}: the function returns {} ({}), which is neither mutation response shape: expected fraiseql.mutation_response ({}) or the v1 row ({})",
+                sig.result_type,
                 sig.result_columns.join(", "),
                 V2_COLUMNS.join(", "),
                 V1_COLUMNS.join(", ")
@@ -282,36 +335,37 @@ pub(crate) fn bind(
             .iter()
             .cloned()
             .partition(|(n, _)| allowed.contains(n));
-        let expected = match m.args_mode {
-            ArgsMode::Jsonb => vec![("input".to_owned(), "jsonb".to_owned())],
-            ArgsMode::Positional => flattened
-                .get(&m.name)
-                .cloned()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|n| (n, "<type>".to_owned()))
-                .collect(),
-        };
-        let fits = match m.args_mode {
-            ArgsMode::Jsonb => {
-                inputs.len() == 1 && matches!(inputs[0].1.as_str(), "jsonb" | "json")
-            }
-            ArgsMode::Positional => inputs.len() == expected.len(),
+        let flat = flattened.get(&m.name).cloned().unwrap_or_default();
+        let (fits, expected) = match m.args_mode {
+            ArgsMode::Jsonb => (
+                inputs.len() == 1 && matches!(inputs[0].1.as_str(), "jsonb" | "json"),
+                "input jsonb".to_owned(),
+            ),
+            ArgsMode::Positional => (
+                inputs.len() == flat.len()
+                    && flat
+                        .iter()
+                        .zip(&inputs)
+                        .all(|((_, _, kind), (_, pg))| compatible(*kind, pg)),
+                flat.iter()
+                    .map(|(n, ty, _)| format!("{n} <{ty}>"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         };
         if !fits {
-            let show = |v: &[(String, String)]| {
-                v.iter()
-                    .map(|(n, t)| format!("{n} {t}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let mut want = show(&expected);
+            let takes = sig
+                .inputs
+                .iter()
+                .map(|(n, t)| format!("{n} {t}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut want = expected;
             for c in allowed {
                 want.push_str(&format!(", [{c} => context]"));
             }
             problems.push(format!(
-                "{at}: the function takes ({}) but {} mode expects ({want})",
-                show(&sig.inputs),
+                "{at}: the function takes ({takes}) but {} mode expects ({want})",
                 match m.args_mode {
                     ArgsMode::Jsonb => "JSONB",
                     ArgsMode::Positional => "POSITIONAL",

@@ -72,6 +72,7 @@ pub(crate) struct SdlInfo {
 pub(crate) struct FunctionDecl {
     pub name: String,
     pub quoted: String,
+    pub schema: Option<String>,
     pub args_mode: crate::schema::model::ArgsMode,
     pub entity: Option<String>,
     pub context: Option<Vec<String>>,
@@ -87,6 +88,7 @@ fn read_function(
     let mut decl = FunctionDecl {
         name: String::new(),
         quoted: String::new(),
+        schema: None,
         args_mode: ArgsMode::Jsonb,
         entity: None,
         context: None,
@@ -126,6 +128,7 @@ fn read_function(
         return None;
     }
     decl.quoted = quote_relation(schema.as_deref(), &decl.name);
+    decl.schema = schema.or_else(|| decl.name.split_once('.').map(|(s, _)| s.to_owned()));
     Some(decl)
 }
 

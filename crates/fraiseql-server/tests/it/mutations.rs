@@ -1332,7 +1332,6 @@ async fn thing_db(prefix: &str) -> TestDb {
 }
 
 #[tokio::test]
-#[ignore = "engine bug: @function(schema:) is ignored by the start-up function lookup"]
 async fn function_in_another_schema_is_found() {
     let db = thing_db("mut_sig_schema").await;
     // `schema: "app"`: app is not on the search_path.
@@ -1354,7 +1353,6 @@ async fn function_in_another_schema_is_found() {
 }
 
 #[tokio::test]
-#[ignore = "engine bug: an overloaded function name is reported as missing (to_regproc is NULL when ambiguous)"]
 async fn overloaded_function_is_not_reported_missing() {
     let db = thing_db("mut_sig_overload").await;
     let sdl = thing_sdl(
@@ -1376,7 +1374,6 @@ async fn overloaded_function_is_not_reported_missing() {
 }
 
 #[tokio::test]
-#[ignore = "engine gap: POSITIONAL binding compares only the number of arguments, not their types"]
 async fn positional_scalar_into_a_jsonb_parameter_stops_start_up() {
     let db = thing_db("mut_sig_types").await;
     // One GraphQL argument, one function parameter, but ID is not jsonb.
@@ -1405,7 +1402,6 @@ async fn positional_scalar_into_a_jsonb_parameter_stops_start_up() {
 }
 
 #[tokio::test]
-#[ignore = "engine bug: a set-returning function is accepted; two rows become DATABASE_UNAVAILABLE"]
 async fn set_returning_function_is_refused_or_a_typed_error() {
     let sql = r#"
 CREATE FUNCTION fn_many(input jsonb) RETURNS SETOF fraiseql.mutation_response
@@ -1571,7 +1567,6 @@ async fn invalid_input_never_reaches_the_function() {
 }
 
 #[tokio::test]
-#[ignore = "engine bug: variable coercion errors inside an input object have no location and no path"]
 async fn variable_coercion_errors_have_a_location_or_path() {
     let (_db, state) = demo_plus("mut_input_loc", "", RECORD_FIELDS, RECORD_TYPES).await;
     let q = "mutation($i: RecordCallInput!) { recordCall(input: $i) { __typename } }";
@@ -1593,7 +1588,6 @@ async fn variable_coercion_errors_have_a_location_or_path() {
 }
 
 #[tokio::test]
-#[ignore = "engine bug: custom scalar values (Date) in mutation input are not validated before the function is called"]
 async fn invalid_custom_scalar_input_never_reaches_the_function() {
     let (db, state) = demo_plus("mut_input_scalar", "", RECORD_FIELDS, RECORD_TYPES).await;
     let c = db.connect().await;

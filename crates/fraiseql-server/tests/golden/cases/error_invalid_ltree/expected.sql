@@ -1,3 +1,1 @@
--- articles
-SELECT coalesce(json_agg(json_build_object('title', t.d->'title')), '[]'::json)::text FROM (SELECT r."data" AS d FROM "v_article" AS r WHERE (r."data"->>'path')::ltree @> $1::text::ltree LIMIT $2::int8) AS t;
--- params: ["tech..rust",10]
+-- request error GRAPHQL_VALIDATION_FAILED: Argument "where" of "articles" at where.path.ancestorOf: "tech..rust" is not a valid LTree: expected a dot-separated path of labels (letters, digits, _ and -)
