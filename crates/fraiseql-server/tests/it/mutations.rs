@@ -2048,3 +2048,84 @@ async fn context_parameters_come_from_the_request_context() {
         "{r}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// A result union declared in the SDL, and `fraiseql setup` run twice
+// ---------------------------------------------------------------------------------------
+
+const DECLARED_FIELDS: &str = r#"  renameUser(input: UpdateUserInput!): RenameOutcome! @function(name: "fn_update_user", entity: "User")"#;
+const DECLARED_TYPES: &str = r#"
+"Declared by the user: the engine fills the fields it knows by name."
+union RenameOutcome = Renamed | RenameRefused
+type Renamed {
+  status: String!
+  noop: Boolean!
+  user: User
+}
+type RenameRefused {
+  code: String!
+  message: String
+}
+"#;
+
+#[tokio::test]
+async fn a_declared_result_union_is_honoured() {
+    let (db, state) = demo_plus("mut_declared", "", DECLARED_FIELDS, DECLARED_TYPES).await;
+    let c = db.connect().await;
+    let id = user_id(&c, 3).await;
+    let q = "mutation($i: UpdateUserInput!) { renameUser(input: $i) { __typename \
+             ... on Renamed { status noop user { fullName } } ... on RenameRefused { code message } } }";
+    let d = data(
+        &state,
+        q,
+        json!({"i": {"id": id, "fullName": "Declared Name"}}),
+    )
+    .await;
+    assert_eq!(
+        ordered(&d["renameUser"]),
+        ordered(
+            &json!({"__typename": "Renamed", "status": "updated", "noop": false, "user": {"fullName": "Declared Name"}})
+        )
+    );
+    let d = data(
+        &state,
+        q,
+        json!({"i": {"id": "00000000-0000-0000-0000-000000000000", "fullName": "x"}}),
+    )
+    .await;
+    assert_eq!(d["renameUser"]["__typename"], "RenameRefused");
+    assert_eq!(d["renameUser"]["code"], "NOT_FOUND");
+    // The engine generated nothing for the declared union.
+    let sdl = state.executor.engine.schema.sdl();
+    assert!(
+        !sdl.contains("RenameOutcomeSuccess")
+            && sdl.contains("union RenameOutcome = Renamed | RenameRefused")
+    );
+}
+
+#[tokio::test]
+async fn setup_sql_runs_twice_and_installs_the_helpers() {
+    let db = TestDb::create("mut_setup_twice").await;
+    db.exec_sql(fraiseql_server::SETUP_SQL).await;
+    db.exec_sql(fraiseql_server::SETUP_SQL).await;
+    let c = db.connect().await;
+    let n = count(
+        &c,
+        "SELECT count(*) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace \
+         WHERE n.nspname = 'fraiseql' AND t.typname IN ('mutation_response', 'mutation_result_v1')",
+    )
+    .await;
+    assert_eq!(n, 2);
+    let ok = text(
+        &c,
+        "SELECT (fraiseql.mutation_ok('1', 'User', '{\"id\": \"1\"}'::jsonb)).status_detail",
+    )
+    .await;
+    assert_eq!(ok, "success");
+    let err = text(
+        &c,
+        "SELECT (fraiseql.mutation_err('not_found', 'gone')).http_status::text",
+    )
+    .await;
+    assert_eq!(err, "404");
+}
