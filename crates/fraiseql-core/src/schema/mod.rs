@@ -184,7 +184,10 @@ impl CompiledSchema {
 
     /// The served SDL, as `fraiseql schema print` shows it.
     pub fn sdl(&self) -> String {
-        self.served.to_string()
+        // The introspection types are installed as ordinary types: leave them out.
+        let mut schema = self.served.as_ref().clone();
+        schema.types.retain(|name, _| !name.starts_with("__"));
+        schema.to_string()
     }
 
     /// The views to check against the database.

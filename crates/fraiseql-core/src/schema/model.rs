@@ -157,8 +157,9 @@ pub struct FunctionSignature {
 /// A function bound at start-up.
 #[derive(Debug, Clone)]
 pub struct FunctionBinding {
-    /// SQL types of the positional inputs (after the context parameters are taken out).
-    pub inputs: Vec<String>,
+    /// The inputs (after the context parameters are taken out) as (name, SQL type);
+    /// when every input has a name, the call passes them all by name.
+    pub inputs: Vec<(String, String)>,
     /// Context parameters: (parameter name, SQL type), passed by name.
     pub context: Vec<(String, String)>,
     pub shape: RowShape,

@@ -116,6 +116,9 @@ pub(crate) fn classify(
             ));
             continue;
         }
+        if !generate.contains(&result) {
+            check_members(info, &success, &error, &entity, at, problems);
+        }
         out.push(MutationField {
             name: f.name.clone(),
             function: decl.name.clone(),
@@ -132,6 +135,33 @@ pub(crate) fn classify(
         });
     }
     (out, generate)
+}
+
+/// The fields of a declared result union's members must be ones the engine fills.
+fn check_members(
+    info: &SdlInfo,
+    success: &str,
+    error: &str,
+    entity: &str,
+    at: &SourceLoc,
+    problems: &mut Vec<String>,
+) {
+    const SUCCESS: &[&str] = &["status", "noop", "message", "updatedFields", "cascade"];
+    const ERROR: &[&str] = &["status", "code", "message", "details"];
+    for (member, allowed) in [(success, SUCCESS), (error, ERROR)] {
+        for f in info.fields.get(member).into_iter().flatten() {
+            let entity_field = member == success && f.ty.inner_named_type().as_str() == entity;
+            if !allowed.contains(&f.name.as_str()) && !entity_field {
+                problems.push(format!(
+                    "{at}: {member}.{} is not a field the engine can fill; a {} member may have {}{}",
+                    f.name,
+                    if member == success { "success" } else { "error" },
+                    allowed.join(", "),
+                    if member == success { format!(" and a field of type {entity}") } else { String::new() }
+                ));
+            }
+        }
+    }
 }
 
 /// The SDL of the generated result unions and, when there are mutations, the cascade types.
@@ -213,7 +243,7 @@ type {success} {{
   cascade: Cascade
 }}
 
-"""{name} failed; nothing was written."""
+"""{name} failed: the function reported an error (or raised one, and nothing was written)."""
 type {error} {{
   """The full status, e.g. validation:email_taken."""
   status: String!
@@ -277,6 +307,15 @@ fn compatible(kind: InputKind, pg: &str) -> bool {
         InputKind::Json => true,
         InputKind::Text => !json && !pg.ends_with("[]"),
     }
+}
+
+/// An input and a parameter match when the parameter is unnamed or has the input's
+/// snake_case name, possibly behind a `p_`, `in_`, `v_` or `_` prefix.
+fn same_name(input: &str, param: &str) -> bool {
+    param.is_empty()
+        || ["", "p_", "in_", "v_", "_"]
+            .iter()
+            .any(|prefix| param.strip_prefix(prefix) == Some(input))
 }
 
 /// Binds each mutation to its function's signature; every mismatch names the
@@ -346,7 +385,9 @@ pub(crate) fn bind(
                     && flat
                         .iter()
                         .zip(&inputs)
-                        .all(|((_, _, kind), (_, pg))| compatible(*kind, pg)),
+                        .all(|((name, _, kind), (param, pg))| {
+                            compatible(*kind, pg) && same_name(name, param)
+                        }),
                 flat.iter()
                     .map(|(n, ty, _)| format!("{n} <{ty}>"))
                     .collect::<Vec<_>>()
@@ -374,7 +415,7 @@ pub(crate) fn bind(
             continue;
         }
         m.binding = Some(FunctionBinding {
-            inputs: inputs.into_iter().map(|(_, t)| t).collect(),
+            inputs,
             context,
             shape,
         });

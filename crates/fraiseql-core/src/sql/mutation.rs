@@ -75,8 +75,8 @@ const V2: Columns = Columns {
 const V1: Columns = Columns {
     ok: "coalesce(split_part(m.status, ':', 1) IN ('created', 'updated', 'deleted', 'success', 'noop'), false)",
     noop: "coalesce(m.status LIKE 'noop%', false)",
-    status: "m.status",
-    code: "upper(split_part(m.status, ':', 1))",
+    status: "coalesce(m.status, 'failed:no_status')",
+    code: "upper(split_part(coalesce(m.status, 'failed'), ':', 1))",
     details: "m.metadata",
 };
 
@@ -95,8 +95,21 @@ impl<'a> Planner<'a> {
             )
         })?;
         let mut sql = Sql::default();
-        let args = self.call_args(&mut sql, m, &binding.inputs, c)?;
-        let mut call_args = args;
+        let types: Vec<String> = binding.inputs.iter().map(|(_, t)| t.clone()).collect();
+        let args = self.call_args(&mut sql, m, &types, c)?;
+        // With every input named, pass them all by name: the context parameters may
+        // come anywhere in the signature.
+        let named = binding.inputs.iter().all(|(n, _)| !n.is_empty());
+        let mut call_args: Vec<String> = if named {
+            binding
+                .inputs
+                .iter()
+                .zip(args)
+                .map(|((n, _), a)| format!("{} => {a}", quote_ident(n)))
+                .collect()
+        } else {
+            args
+        };
         for (param, ty) in &binding.context {
             let value = match context.values.get(param) {
                 Some(v) => format!("{}::{ty}", sql.text(v.clone())),
@@ -159,7 +172,8 @@ impl<'a> Planner<'a> {
                         serde_json::Value::Object(map)
                     }
                 };
-                Ok(vec![format!("{}::jsonb", sql.text(value.to_string()))])
+                let ty = types.first().map_or("jsonb", String::as_str);
+                Ok(vec![format!("{}::{ty}", sql.text(value.to_string()))])
             }
             ArgsMode::Positional => {
                 let inputs = self.schema.flattened_inputs(&m.name);
@@ -173,6 +187,11 @@ impl<'a> Planner<'a> {
                             }
                             _ => JsonValue::Null,
                         };
+                    }
+                    if let JsonValue::Object(_) = value {
+                        let converted = self.snake_all(&value);
+                        out.push(format!("{}::{ty}", sql.text(converted.to_string())));
+                        continue;
                     }
                     out.push(positional(sql, &value, ty));
                 }
@@ -223,6 +242,21 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// JSON with every object key in snake_case (POSITIONAL object arguments).
+    fn snake_all(&self, v: &JsonValue) -> serde_json::Value {
+        match v {
+            JsonValue::Object(map) => serde_json::Value::Object(
+                map.iter()
+                    .map(|(k, v)| (self.key(k.as_str()), self.snake_all(v)))
+                    .collect(),
+            ),
+            JsonValue::Array(items) => {
+                serde_json::Value::Array(items.iter().map(|i| self.snake_all(i)).collect())
+            }
+            other => serde_json::to_value(other).unwrap_or_default(),
+        }
+    }
+
     fn success_object(
         &self,
         sql: &mut Sql,
@@ -241,10 +275,7 @@ impl<'a> Planner<'a> {
                 "status" => (cols.status.to_owned(), false),
                 "noop" => (cols.noop.to_owned(), false),
                 "message" => ("m.message".to_owned(), false),
-                "updatedFields" => (
-                    "coalesce(to_json(m.updated_fields), '[]'::json)".to_owned(),
-                    false,
-                ),
+                "updatedFields" => (updated_fields(entity), false),
                 "cascade" => {
                     let cascade = self
                         .schema
@@ -308,6 +339,23 @@ impl<'a> Planner<'a> {
         }
         (project::object(&items), template)
     }
+}
+
+/// `updated_fields` as GraphQL field names: the function writes JSON keys
+/// (`full_name`), clients select `fullName`.
+fn updated_fields(entity: &crate::schema::model::ObjectModel) -> String {
+    let renames: String = entity
+        .fields
+        .values()
+        .filter(|f| f.json_key != f.name)
+        .map(|f| format!(" WHEN {} THEN {}", literal(&f.json_key), literal(&f.name)))
+        .collect();
+    if renames.is_empty() {
+        return "coalesce(to_json(m.updated_fields), '[]'::json)".to_owned();
+    }
+    format!(
+        "coalesce((SELECT json_agg(CASE u.f{renames} ELSE u.f END ORDER BY u.o) FROM unnest(m.updated_fields) WITH ORDINALITY AS u(f, o)), '[]'::json)"
+    )
 }
 
 /// One positional argument, cast to the parameter's type.

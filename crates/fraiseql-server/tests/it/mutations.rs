@@ -173,7 +173,7 @@ async fn v2_create_user_created_validation_and_conflict() {
                 "age": 33, "birthDate": "1992-03-04", "isActive": true,
                 "profile": {"bio": "Hi", "location": null}, "posts": []
             },
-            "updatedFields": ["age", "bio", "birth_date", "email", "full_name", "username"],
+            "updatedFields": ["age", "bio", "birthDate", "email", "fullName", "username"],
             "cascade": null
         }))
     );
@@ -277,7 +277,7 @@ async fn v2_update_user_updated_noop_validation_conflict_not_found() {
             "noop": false,
             "message": "User updated",
             "user": {"id": id, "fullName": "Renamed Three", "email": original_email, "isActive": false},
-            "updatedFields": ["full_name", "is_active"],
+            "updatedFields": ["fullName", "isActive"],
             "cascade": null
         })
     );
@@ -893,7 +893,7 @@ async fn publish_post_cascade_projects_only_the_selection() {
     let d = no_errors(&r);
     let p = &d["publishPost"];
     assert_eq!(p["status"], "updated", "{p}");
-    assert_eq!(p["updatedFields"], json!(["is_published", "published_at"]));
+    assert_eq!(p["updatedFields"], json!(["isPublished", "publishedAt"]));
     assert_eq!(p["post"], json!({"id": id, "isPublished": true}));
     let cascade = &p["cascade"];
     assert_eq!(keys(cascade), ["updated", "deleted", "invalidations"]);
