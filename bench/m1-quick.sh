@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# M1 (BENCHMARKS.md) in miniature: FraiseQL's updateUser mutation over HTTP against
+# pgbench calling the same function directly, same connection count, alternating
+# rounds on the demo data. Prints each round and the median ratio.
+#
+# usage: bench/m1-quick.sh [rounds] [seconds]   (needs wrk and pgbench; DATABASE_URL
+#   defaults to the local PostgreSQL; the demo database fraiseql_demo is (re)loaded)
+set -euo pipefail
+rounds="${1:-6}"; secs="${2:-8}"; conns=8
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+bin="$repo/target/release/fraiseql"
+[[ -x "$bin" ]] || (cd "$repo" && cargo build --release -p fraiseql)
+work="$(mktemp -d)"; trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+port=$((20000 + RANDOM % 20000))
+DATABASE_URL="$url" FRAISEQL_LOG=warn "$bin" demo --listen "127.0.0.1:$port" >"$work/demo.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+demo_url="${url%/*}/fraiseql_demo"
+psql -q "$demo_url" -c "DROP TABLE IF EXISTS bench_ids; CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) AS n, id FROM (SELECT id FROM tb_user ORDER BY id LIMIT 40) s; CREATE UNIQUE INDEX ON bench_ids (n);"
+psql -At "$demo_url" -c "SELECT id FROM bench_ids ORDER BY n" >"$work/ids"
+cat >"$work/m1.sql" <<'SQL'
+\set n random(1, 40)
+\set b random(1, 1000000)
+SELECT * FROM fn_update_user(jsonb_build_object('id', (SELECT id FROM bench_ids WHERE n = :n), 'bio', 'bio ' || :b));
+SQL
+{
+  printf 'local ids = {'; sed 's/.*/"&",/' "$work/ids" | tr -d '\n'; printf '}\n'
+  cat <<'LUA'
+math.randomseed(42)
+request = function()
+  local id = ids[math.random(#ids)]
+  local body = '{"query":"mutation($i: UpdateUserInput!) { updateUser(input: $i) { __typename ... on UpdateUserSuccess { status user { id profile { bio } } } } }","variables":{"i":{"id":"' .. id .. '","bio":"bio ' .. math.random(1000000) .. '"}}}'
+  return wrk.format("POST", "/graphql", {["Content-Type"]="application/json"}, body)
+end
+LUA
+} >"$work/m1.lua"
+curl -fs "http://127.0.0.1:$port/graphql" -H 'content-type: application/json' \
+  -d "{\"query\":\"mutation { updateUser(input: {id: \\\"$(head -1 "$work/ids")\\\", bio: \\\"check\\\"}) { __typename } }\"}" | grep -q UpdateUserSuccess \
+  || { echo "the mutation does not answer UpdateUserSuccess" >&2; exit 1; }
+echo "machine: $(nproc) cores, $(uname -sr); $conns connections; $secs s per run"
+ratios=()
+for r in $(seq 1 "$rounds"); do
+  p=$(pgbench -n -M prepared -c "$conns" -j 1 -T "$secs" -f "$work/m1.sql" "$demo_url" 2>&1 | awk '/^tps/ {print $3}')
+  w=$(wrk -t1 -c"$conns" -d"${secs}s" -s "$work/m1.lua" "http://127.0.0.1:$port/graphql" | awk '/Requests\/sec/ {print $2}')
+  ratio=$(python3 -c "print(round($w/$p, 3))")
+  ratios+=("$ratio")
+  echo "round $r: pgbench ${p%.*} tps, fraiseql ${w%.*} req/s, ratio $ratio"
+done
+python3 -c "import statistics,sys; print('median ratio', statistics.median(map(float, sys.argv[1:])))" "${ratios[@]}"
