@@ -76,10 +76,7 @@ pub async fn catalog(
     views: &[ViewRef],
     target: &str,
 ) -> Result<HashMap<String, RelationColumns>, DbError> {
-    let client = pool.get().await.map_err(|e| DbError::Connect {
-        target: target.to_owned(),
-        message: pool_error_message(&e),
-    })?;
+    let client = connect(pool, target).await?;
     let stmt = client
         .prepare(
             "SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
@@ -126,10 +123,7 @@ pub async fn function_catalog(
     if functions.is_empty() {
         return Ok(out);
     }
-    let client = pool.get().await.map_err(|e| DbError::Connect {
-        target: target.to_owned(),
-        message: pool_error_message(&e),
-    })?;
+    let client = connect(pool, target).await?;
     let stmt = client
         .prepare(
             "SELECT coalesce(p.proargnames, '{}'::text[]), coalesce(p.proargmodes::text[], '{}'::text[]), \
@@ -207,6 +201,14 @@ fn signature(r: &tokio_postgres::Row) -> FunctionSignature {
         returns_set: r.get(5),
         overloads: 1,
     }
+}
+
+/// A pooled connection for start-up work; the error names the server.
+async fn connect(pool: &Pool, target: &str) -> Result<deadpool_postgres::Object, DbError> {
+    pool.get().await.map_err(|e| DbError::Connect {
+        target: target.to_owned(),
+        message: pool_error_message(&e),
+    })
 }
 
 fn pool_error_message(e: &deadpool_postgres::PoolError) -> String {

@@ -1,7 +1,7 @@
 //! Custom scalar values in the request (variables and literal arguments) are
 //! checked before planning, so bad input never reaches the database.
 
-use apollo_compiler::ast::{Type, Value};
+use apollo_compiler::ast::Type;
 use apollo_compiler::executable::{Operation, Selection, SelectionSet};
 use apollo_compiler::response::{JsonMap, JsonValue};
 use apollo_compiler::schema::ExtendedType;
@@ -45,6 +45,14 @@ fn check(
     }
 }
 
+fn line_column(
+    span: Option<apollo_compiler::parser::SourceSpan>,
+    doc: &ExecutableDocument,
+) -> Option<(usize, usize)> {
+    let lc = span?.line_column(&doc.sources)?;
+    Some((lc.line, lc.column))
+}
+
 /// Checks the coerced variables against their declared types.
 pub(crate) fn check_variables(
     schema: &Schema,
@@ -59,10 +67,7 @@ pub(crate) fn check_variables(
         };
         let mut problems = Vec::new();
         check(schema, &def.ty, v, &def.name, &mut problems);
-        let loc = def
-            .location()
-            .and_then(|l| l.line_column(&doc.sources))
-            .map(|lc| (lc.line, lc.column));
+        let loc = line_column(def.location(), doc);
         for (path, m) in problems {
             errors.push(
                 GqlError::new(
@@ -76,35 +81,14 @@ pub(crate) fn check_variables(
     errors
 }
 
-/// A literal without variables, as JSON (variables are checked on their own).
-fn literal(v: &Value) -> JsonValue {
-    match v {
-        Value::Null | Value::Variable(_) => JsonValue::Null,
-        Value::Enum(e) => JsonValue::String(e.as_str().into()),
-        Value::String(s) => JsonValue::String(s.as_str().into()),
-        Value::Boolean(b) => JsonValue::Bool(*b),
-        Value::Int(i) => i
-            .as_str()
-            .parse::<i64>()
-            .map(JsonValue::from)
-            .unwrap_or(JsonValue::Null),
-        Value::Float(f) => f
-            .try_to_f64()
-            .map(JsonValue::from)
-            .unwrap_or(JsonValue::Null),
-        Value::List(items) => JsonValue::Array(items.iter().map(|i| literal(i)).collect()),
-        Value::Object(fields) => {
-            let mut map = JsonMap::new();
-            for (k, v) in fields {
-                map.insert(k.as_str(), literal(v));
-            }
-            JsonValue::Object(map)
-        }
-    }
-}
-
 /// Checks the literal arguments of every field in the document.
 pub(crate) fn check_literals(schema: &Schema, doc: &ExecutableDocument) -> Vec<GqlError> {
+    let no_variables = JsonMap::new();
+    let literals = crate::plan::collect::Ctx {
+        schema,
+        doc,
+        vars: &no_variables,
+    };
     let mut errors = Vec::new();
     let mut sets: Vec<&SelectionSet> = doc.operations.iter().map(|o| &o.selection_set).collect();
     sets.extend(doc.fragments.values().map(|f| &f.selection_set));
@@ -117,17 +101,10 @@ pub(crate) fn check_literals(schema: &Schema, doc: &ExecutableDocument) -> Vec<G
                             continue;
                         };
                         let mut problems = Vec::new();
-                        check(
-                            schema,
-                            &def.ty,
-                            &literal(&arg.value),
-                            &arg.name,
-                            &mut problems,
-                        );
-                        let loc = arg
-                            .location()
-                            .and_then(|l| l.line_column(&doc.sources))
-                            .map(|lc| (lc.line, lc.column));
+                        // Variables are checked on their own: here they read as absent (null).
+                        let value = literals.value(&arg.value).unwrap_or(JsonValue::Null);
+                        check(schema, &def.ty, &value, &arg.name, &mut problems);
+                        let loc = line_column(arg.location(), doc);
                         for (path, m) in problems {
                             errors.push(
                                 GqlError::new(

@@ -220,14 +220,20 @@ impl CompiledSchema {
             .collect()
     }
 
+    fn mutation_field(
+        &self,
+        mutation: &str,
+    ) -> Option<&apollo_compiler::schema::Component<apollo_compiler::ast::FieldDefinition>> {
+        let root = self
+            .served
+            .root_operation(apollo_compiler::executable::OperationType::Mutation)?;
+        self.served.type_field(root, mutation).ok()
+    }
+
     /// The GraphQL inputs a POSITIONAL mutation passes, in order: the fields of its single
     /// input-object argument, or else its arguments. Each is (argument, input field).
     pub fn flattened_inputs(&self, mutation: &str) -> Vec<(String, Option<String>)> {
-        let Some(field) = self
-            .served
-            .root_operation(apollo_compiler::executable::OperationType::Mutation)
-            .and_then(|t| self.served.type_field(t, mutation).ok())
-        else {
+        let Some(field) = self.mutation_field(mutation) else {
             return Vec::new();
         };
         if let [arg] = field.arguments.as_slice()
@@ -251,11 +257,7 @@ impl CompiledSchema {
     /// The POSITIONAL inputs of a mutation with their GraphQL types and kinds.
     fn flat_inputs(&self, mutation: &str) -> Vec<mutation::FlatInput> {
         use mutation::InputKind;
-        let Some(field) = self
-            .served
-            .root_operation(apollo_compiler::executable::OperationType::Mutation)
-            .and_then(|t| self.served.type_field(t, mutation).ok())
-        else {
+        let Some(field) = self.mutation_field(mutation) else {
             return Vec::new();
         };
         self.flattened_inputs(mutation)
