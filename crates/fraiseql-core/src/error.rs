@@ -112,4 +112,6 @@ pub mod codes {
     pub const INTERNAL: &str = "INTERNAL_SERVER_ERROR";
     pub const NOT_SUPPORTED: &str = "NOT_SUPPORTED";
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
 }

@@ -1,6 +1,7 @@
 //! FraiseQL's pure core: the schema model, GraphQL → plan → SQL, and response
 //! assembly. Nothing here does I/O; the server crate runs what this crate plans.
 
+pub mod authz;
 pub mod error;
 mod introspection;
 pub mod naming;

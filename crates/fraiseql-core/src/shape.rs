@@ -12,6 +12,8 @@ pub struct Shape {
     /// `Type.field`, for the error message.
     pub label: String,
     pub loc: Option<(usize, usize)>,
+    /// Access to this field was denied: its value is null and an error names why.
+    pub denied: Option<String>,
 }
 
 /// A null reached a non-null position: the parent must become null in turn.
@@ -39,12 +41,14 @@ impl Shape {
             kind,
             label,
             loc,
+            denied: None,
         }
     }
 
-    /// Whether any level is non-null, i.e. whether a null could need propagating.
+    /// Whether any level is non-null or denied, i.e. whether the value may need completing.
     pub fn has_non_null(&self) -> bool {
         self.non_null
+            || self.denied.is_some()
             || match &self.kind {
                 ShapeKind::Leaf => false,
                 ShapeKind::List(item) => item.has_non_null(),
@@ -60,6 +64,19 @@ impl Shape {
         path: &mut Vec<PathSegment>,
         errors: &mut Vec<GqlError>,
     ) -> Result<(), NullPropagates> {
+        if let Some(message) = &self.denied {
+            *v = serde_json::Value::Null;
+            errors.push(
+                GqlError::new(codes::FORBIDDEN, message.clone())
+                    .at(self.loc)
+                    .with_path(path.clone()),
+            );
+            return if self.non_null {
+                Err(NullPropagates)
+            } else {
+                Ok(())
+            };
+        }
         if v.is_null() {
             return self.null_here(path, errors);
         }

@@ -27,6 +27,7 @@ pub struct Config {
     pub schema: SchemaConfig,
     pub query: QueryConfig,
     pub mutations: MutationsConfig,
+    pub auth: fraiseql_auth::AuthConfig,
 }
 
 /// `[mutations]`
@@ -184,6 +185,15 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "FRAISEQL_DEV_CONTEXT_HEADERS",
         "mutations.dev_context_headers",
     ),
+    ("FRAISEQL_AUTH_REQUIRED", "auth.required"),
+    ("FRAISEQL_AUTH_ANONYMOUS_ROLE", "auth.anonymous_role"),
+    ("FRAISEQL_AUTH_COOKIE", "auth.cookie"),
+    ("FRAISEQL_AUTH_REALM", "auth.realm"),
+    ("FRAISEQL_AUTH_ISSUERS", "auth.issuers"),
+    ("FRAISEQL_AUTH_AUDIENCES", "auth.audiences"),
+    ("FRAISEQL_AUTH_LEEWAY_S", "auth.leeway_s"),
+    ("FRAISEQL_AUTH_REQUIRE_EXP", "auth.require_exp"),
+    ("FRAISEQL_AUTH_JWKS_URL", "auth.jwks.url"),
 ];
 
 /// Variables named `FRAISEQL_*` that are not settings (the CLI's own, test and tooling knobs).
@@ -257,6 +267,13 @@ impl Config {
                 .parse()
                 .map_err(|e| format!("invalid value {v:?}: {e}"))
         }
+        fn list(v: &str) -> Vec<String> {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }
         match key {
             "server.listen" => self.server.listen = parse(value)?,
             "server.dev" => self.server.dev = parse(value)?,
@@ -295,6 +312,17 @@ impl Config {
                 }
                 self.mutations.dev_context_headers = map;
             }
+            "auth.required" => self.auth.required = parse(value)?,
+            "auth.anonymous_role" => self.auth.anonymous_role = value.to_owned(),
+            "auth.cookie" => self.auth.cookie = Some(value.to_owned()),
+            "auth.realm" => self.auth.realm = value.to_owned(),
+            "auth.issuers" => self.auth.issuers = list(value),
+            "auth.audiences" => self.auth.audiences = list(value),
+            "auth.leeway_s" => self.auth.leeway_s = parse(value)?,
+            "auth.require_exp" => self.auth.require_exp = parse(value)?,
+            "auth.jwks.url" => {
+                self.auth.jwks.get_or_insert_with(Default::default).url = Some(value.to_owned())
+            }
             _ => return Err(format!("unknown key {key}")),
         }
         Ok(())
@@ -324,6 +352,25 @@ impl Config {
         if self.schema.paths.is_empty() {
             return invalid("schema.paths is empty: name at least one .graphql file".into());
         }
+        for setting in self.auth.session_variables.keys() {
+            let ok = setting.contains('.')
+                && !setting.starts_with('.')
+                && !setting.ends_with('.')
+                && setting
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+            if !ok {
+                return invalid(format!(
+                    "auth.session_variables: {setting:?} is not a custom setting name: use a prefix and a dot, e.g. \"app.tenant_id\""
+                ));
+            }
+        }
+        if self.auth.required && !self.auth.enabled() {
+            return invalid(
+                "auth.required is true but no key source is set: add [[auth.keys]] or [auth.jwks]"
+                    .into(),
+            );
+        }
         let dev = self.server.dev;
         Ok(Settings {
             database_url: url,
@@ -334,6 +381,11 @@ impl Config {
                 plan_cache_capacity: self.query.plan_cache_capacity,
                 introspection: self.query.introspection.unwrap_or(dev),
                 context_params: self.mutations.context_params.clone(),
+                tenant: self
+                    .auth
+                    .tenant
+                    .as_ref()
+                    .map(|t| (t.column.clone(), t.context.clone())),
             },
             request_timeout: Duration::from_millis(self.server.request_timeout_ms),
             config: self,
@@ -437,7 +489,16 @@ mod tests {
         for line in REFERENCE.lines() {
             let line = line.trim();
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                section = name;
+                section = name.trim_matches(|c| c == '[' || c == ']');
+                continue;
+            }
+            // Sub-tables of [auth] hold lists and maps: set in the file only, except the
+            // JWKS URL, which has a variable.
+            if section.starts_with("auth.") && !line.contains("url = ") {
+                continue;
+            }
+            // Maps under [auth] are file-only too.
+            if section == "auth" && line.contains("= {") {
                 continue;
             }
             let setting = line.strip_prefix("# ").unwrap_or(line);

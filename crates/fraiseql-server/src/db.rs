@@ -231,29 +231,98 @@ fn with_causes(e: &dyn std::error::Error) -> String {
     message
 }
 
-fn bind_params(query: &SqlQuery) -> Vec<&(dyn ToSql + Sync)> {
+/// The parameters of a statement, context values filled from the request.
+/// A statement that needs a context value the request lacks does not run.
+fn bind_params<'q>(
+    query: &'q SqlQuery,
+    scope: &'q Scope<'q>,
+) -> Result<Vec<&'q (dyn ToSql + Sync)>, GqlError> {
     query
         .params
         .iter()
-        .map(|p| match p {
-            Param::Text(s) => s as &(dyn ToSql + Sync),
-            Param::TextArray(v) => v as &(dyn ToSql + Sync),
-            Param::Int(i) => i as &(dyn ToSql + Sync),
+        .map(|p| {
+            Ok(match p {
+                Param::Text(s) => s as &(dyn ToSql + Sync),
+                Param::TextArray(v) => v as &(dyn ToSql + Sync),
+                Param::Int(i) => i as &(dyn ToSql + Sync),
+                Param::Context(key) => match scope.context.values.get(key) {
+                    Some(v) => v as &(dyn ToSql + Sync),
+                    None => {
+                        return Err(GqlError::new(
+                            codes::FORBIDDEN,
+                            format!(
+                                "This data is scoped by `{key}`, and the request's credentials carry none."
+                            ),
+                        ));
+                    }
+                },
+            })
         })
         .collect()
 }
 
+/// What a statement runs with besides its own parameters: the request context (for
+/// context parameters) and the transaction-local settings (for row-level security).
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub context: &'a fraiseql_core::plan::RequestContext,
+    /// `(setting name, value)` pairs, set with `set_config(name, value, true)`.
+    pub settings: &'a [(String, String)],
+}
+
+const SET_CONFIG: &str =
+    "SELECT count(set_config(k, v, true)) FROM unnest($1::text[], $2::text[]) AS s(k, v)";
+
+/// Runs one prepared statement. With settings, the statement runs inside
+/// `BEGIN; set_config(...); <statement>; COMMIT`, the four messages pipelined in
+/// one round trip: every message is queued on the first poll, so even a cancelled
+/// request leaves no open transaction (and no setting) on the pooled connection.
+/// An error in the statement makes the COMMIT a rollback.
+async fn query_scoped(
+    client: &deadpool_postgres::Client,
+    stmt: &tokio_postgres::Statement,
+    params: &[&(dyn ToSql + Sync)],
+    settings: &[(String, String)],
+) -> Result<Option<tokio_postgres::Row>, (tokio_postgres::Error, Stage)> {
+    if settings.is_empty() {
+        return client
+            .query_opt(stmt, params)
+            .await
+            .map_err(|e| (e, Stage::Execute));
+    }
+    let set = client
+        .prepare_cached(SET_CONFIG)
+        .await
+        .map_err(|e| (e, Stage::Prepare))?;
+    let names: Vec<&str> = settings.iter().map(|(k, _)| k.as_str()).collect();
+    let values: Vec<&str> = settings.iter().map(|(_, v)| v.as_str()).collect();
+    let set_params: [&(dyn ToSql + Sync); 2] = [&names, &values];
+    let (begin, set, row, commit) = futures::join!(
+        client.batch_execute("BEGIN"),
+        client.query_one(&set, &set_params),
+        client.query_opt(stmt, params),
+        client.batch_execute("COMMIT"),
+    );
+    begin.map_err(|e| (e, Stage::Execute))?;
+    set.map_err(|e| (e, Stage::Execute))?;
+    let row = row.map_err(|e| (e, Stage::Execute))?;
+    commit.map_err(|e| (e, Stage::Execute))?;
+    Ok(row)
+}
+
 /// Runs one planned statement; returns its text value or `None` when it returned no row.
-pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<String>, GqlError> {
-    let params = bind_params(query);
+pub async fn run(
+    pool: &Pool,
+    query: &SqlQuery,
+    scope: Scope<'_>,
+    dev: bool,
+) -> Result<Option<String>, GqlError> {
+    let params = bind_params(query, &scope)?;
     // A connection broken by a database restart is noticed on use: retry once on a fresh one.
     for attempt in 0..2 {
         let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
         let result = match client.prepare_cached(&query.sql).await {
-            Ok(stmt) => client
-                .query_opt(&stmt, &params)
-                .await
-                .map_err(|e| (e, Stage::Execute)),
+            Ok(stmt) => query_scoped(&client, &stmt, &params, scope.settings).await,
             Err(e) => Err((e, Stage::Prepare)),
         };
         match result {
@@ -272,26 +341,28 @@ pub async fn run(pool: &Pool, query: &SqlQuery, dev: bool) -> Result<Option<Stri
     ))
 }
 
-/// Runs one mutation. Its single statement is its own transaction (autocommit):
-/// an exception raised in the function rolls back everything the call wrote, and
-/// becomes the error member of the result union. One round trip, no BEGIN/COMMIT.
+/// Runs one mutation. Its single statement is its own transaction (autocommit, or
+/// the pipelined BEGIN/COMMIT when settings apply): an exception raised in the
+/// function rolls back everything the call wrote, and becomes the error member of
+/// the result union. One round trip.
 pub async fn run_mutation(
     pool: &Pool,
     query: &SqlQuery,
     template: &fraiseql_core::sql::mutation::ErrorTemplate,
+    scope: Scope<'_>,
     dev: bool,
 ) -> Result<Option<String>, GqlError> {
-    let params = bind_params(query);
+    let params = bind_params(query, &scope)?;
     let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
     let stmt = client
         .prepare_cached(&query.sql)
         .await
         .map_err(|e| statement_error(&e, Stage::Prepare, dev))?;
-    match client.query_opt(&stmt, &params).await {
+    match query_scoped(&client, &stmt, &params, scope.settings).await {
         Ok(row) => Ok(row.and_then(|r| r.get::<_, Option<String>>(0))),
-        Err(e) => {
+        Err((e, stage)) => {
             let Some(db) = e.as_db_error() else {
-                return Err(statement_error(&e, Stage::Execute, dev));
+                return Err(statement_error(&e, stage, dev));
             };
             let (code, message) = exception(db, dev);
             tracing::warn!(sqlstate = db.code().code(), error = %db.message(), "mutation function raised");

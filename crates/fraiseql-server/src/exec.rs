@@ -44,6 +44,8 @@ pub struct Executor {
     pub engine: Arc<Engine>,
     pub pool: Pool,
     pub dev: bool,
+    /// Context values set as transaction-local settings: (setting name, context key).
+    pub session_variables: Arc<Vec<(String, String)>>,
 }
 
 impl Executor {
@@ -63,19 +65,24 @@ impl Executor {
             Ok(p) => p,
             Err(f) => return failure(f),
         };
+        let settings = self.settings(&req.context);
+        let scope = crate::db::Scope {
+            context: &req.context,
+            settings: &settings,
+        };
         let outcomes = if plan.serial {
-            self.run_serially(&plan).await
+            self.run_serially(&plan, scope).await
         } else {
             match plan.queries().count() {
                 0 => Vec::new(),
                 1 => {
                     let q = plan.queries().next().expect("one query");
-                    vec![crate::db::run(&self.pool, q, self.dev).await]
+                    vec![crate::db::run(&self.pool, q, scope, self.dev).await]
                 }
                 _ => {
                     futures::future::join_all(
                         plan.queries()
-                            .map(|q| crate::db::run(&self.pool, q, self.dev)),
+                            .map(|q| crate::db::run(&self.pool, q, scope, self.dev)),
                     )
                     .await
                 }
@@ -97,10 +104,24 @@ impl Executor {
 }
 
 impl Executor {
+    /// The transaction-local settings of a request: each configured context value it has.
+    pub fn settings(&self, context: &fraiseql_core::plan::RequestContext) -> Vec<(String, String)> {
+        self.session_variables
+            .iter()
+            .filter_map(|(setting, key)| {
+                context
+                    .values
+                    .get(key)
+                    .map(|v| (setting.clone(), v.clone()))
+            })
+            .collect()
+    }
+
     /// Mutation fields run one after another, each in its own transaction.
     async fn run_serially(
         &self,
         plan: &fraiseql_core::Plan,
+        scope: crate::db::Scope<'_>,
     ) -> Vec<fraiseql_core::response::QueryOutcome> {
         let mut outcomes = Vec::new();
         for step in &plan.steps {
@@ -110,9 +131,9 @@ impl Executor {
             {
                 let outcome = match mutation {
                     Some(template) => {
-                        crate::db::run_mutation(&self.pool, query, template, self.dev).await
+                        crate::db::run_mutation(&self.pool, query, template, scope, self.dev).await
                     }
-                    None => crate::db::run(&self.pool, query, self.dev).await,
+                    None => crate::db::run(&self.pool, query, scope, self.dev).await,
                 };
                 outcomes.push(outcome);
             }

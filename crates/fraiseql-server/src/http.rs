@@ -118,17 +118,22 @@ fn timed_out() -> String {
     )])
 }
 
-/// Context values from request headers: dev mode only, until authentication provides them.
-fn request_context(state: &AppState, headers: &HeaderMap) -> fraiseql_core::plan::RequestContext {
-    let mut context = fraiseql_core::plan::RequestContext::default();
-    if state.settings.config.server.dev {
-        for (key, header) in &state.settings.config.mutations.dev_context_headers {
-            if let Some(v) = headers.get(header.as_str()).and_then(|v| v.to_str().ok()) {
-                context.values.insert(key.clone(), v.to_owned());
-            }
+/// The request context from the request's credentials, or the 401 refusing them
+/// (with `WWW-Authenticate`); nothing runs for a refused request.
+async fn authenticate(
+    state: &AppState,
+    media: MediaType,
+    headers: &HeaderMap,
+) -> Result<fraiseql_core::plan::RequestContext, Response> {
+    state.auth.authenticate(headers).await.map_err(|e| {
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+        let mut res = request_error(status, media, e.code(), e.to_string());
+        if let Ok(v) = HeaderValue::from_str(&e.www_authenticate(&state.settings.config.auth.realm))
+        {
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
         }
-    }
-    context
+        res
+    })
 }
 
 async fn run(
@@ -231,13 +236,17 @@ async fn graphql_post(
             );
         }
     };
+    let context = match authenticate(&state, media, &headers).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
     match value {
         apollo_compiler::response::JsonValue::Array(items) => {
-            batch(&state, media, items, &headers).await
+            batch(&state, media, items, context).await
         }
         single => match request_from_json(single) {
             Ok(mut req) => {
-                req.context = request_context(&state, &headers);
+                req.context = context;
                 run(&state, media, req, true).await
             }
             Err(m) => request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, m),
@@ -249,7 +258,7 @@ async fn batch(
     state: &AppState,
     media: MediaType,
     items: Vec<apollo_compiler::response::JsonValue>,
-    headers: &HeaderMap,
+    context: fraiseql_core::plan::RequestContext,
 ) -> Response {
     let max = state.settings.config.server.max_batch;
     if items.is_empty() || items.len() > max {
@@ -271,7 +280,7 @@ async fn batch(
         for item in items {
             match request_from_json(item) {
                 Ok(mut req) => {
-                    req.context = request_context(state, headers);
+                    req.context = context.clone();
                     let res = state.executor.execute(req, true).await;
                     all_unavailable &= res.outcome == Outcome::Unavailable;
                     bodies.push(res.body);
@@ -337,6 +346,10 @@ async fn graphql_get(
     {
         return bad("`extensions` must be a JSON object.");
     }
+    let context = match authenticate(&state, media, &headers).await {
+        Ok(c) => c,
+        Err(res) => return res,
+    };
     let req = GraphQLRequest {
         query,
         operation_name: params
@@ -344,7 +357,7 @@ async fn graphql_get(
             .filter(|s| !s.is_empty())
             .cloned(),
         variables,
-        context: request_context(&state, &headers),
+        context,
     };
     run(&state, media, req, false).await
 }

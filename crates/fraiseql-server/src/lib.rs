@@ -1,6 +1,7 @@
 //! FraiseQL's server: loads the schema and checks it against PostgreSQL, keeps
 //! the connection pool, executes requests and serves them over HTTP.
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod exec;
@@ -24,6 +25,8 @@ pub enum StartupError {
     Schema(fraiseql_core::SchemaError),
     #[error(transparent)]
     Db(#[from] db::DbError),
+    #[error("auth: {0}")]
+    Auth(String),
 }
 
 impl From<fraiseql_core::SchemaError> for StartupError {
@@ -35,11 +38,18 @@ impl From<fraiseql_core::SchemaError> for StartupError {
 /// The SQL `fraiseql setup` installs: the mutation response types and helpers (idempotent).
 pub const SETUP_SQL: &str = include_str!("../sql/setup.sql");
 
+/// Everything `fraiseql setup` installs: [`SETUP_SQL`] and the auth tables
+/// (revocations, roles), all idempotent.
+pub fn setup_sql() -> String {
+    format!("{SETUP_SQL}\n{}", fraiseql_auth::revocation::AUTH_SETUP_SQL)
+}
+
 /// Everything a request handler needs.
 #[derive(Clone)]
 pub struct AppState {
     pub executor: Executor,
     pub settings: Arc<Settings>,
+    pub auth: Arc<auth::Authenticator>,
 }
 
 /// Reads SDL sources: files, or every `.graphql` file of a directory (sorted).
@@ -116,13 +126,42 @@ pub async fn start_with_sources(
     let functions = db::function_catalog(&pool, &schema.functions(), &target).await?;
     schema.bind_functions(&functions, &settings.engine.context_params)?;
     let engine = Engine::new(Arc::new(schema), settings.engine.clone());
+    // Context from headers is a dev-mode stand-in for tokens, never on otherwise.
+    let dev_headers = if settings.config.server.dev {
+        settings
+            .config
+            .mutations
+            .dev_context_headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let auth = auth::Authenticator::new(
+        &settings.config.auth,
+        &pool,
+        &settings.database_url,
+        dev_headers,
+    )
+    .await
+    .map_err(StartupError::Auth)?;
+    let session_variables = settings
+        .config
+        .auth
+        .session_variables
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     Ok(AppState {
         executor: Executor {
             engine: Arc::new(engine),
             pool,
             dev: settings.config.server.dev,
+            session_variables: Arc::new(session_variables),
         },
         settings: Arc::new(settings),
+        auth: Arc::new(auth),
     })
 }
 

@@ -17,6 +17,8 @@
 //! # }
 //! ```
 
+pub mod jwt;
+
 use std::fmt::Write as _;
 use std::hash::BuildHasher as _;
 use std::sync::atomic::{AtomicU64, Ordering};

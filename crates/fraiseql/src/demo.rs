@@ -35,7 +35,7 @@ pub(crate) async fn run(listen: SocketAddr) -> Result<()> {
     client
         .batch_execute(&format!(
             "SET client_min_messages = warning;\n{DEMO_SQL}\n{}\n{DEMO_MUTATIONS_SQL}",
-            fraiseql_server::SETUP_SQL
+            fraiseql_server::setup_sql()
         ))
         .await
         .context("loading the demo data failed")?;

@@ -1,6 +1,7 @@
 //! The `fraiseql` command: serve, demo, explain, schema print, check.
 
 mod demo;
+mod revoke;
 
 use std::path::PathBuf;
 
@@ -51,6 +52,25 @@ enum Command {
     /// Install the SQL helpers (schema `fraiseql`: mutation response types,
     /// mutation_ok / mutation_noop / mutation_err). Safe to run again.
     Setup(Common),
+    /// Revoke a token by its id (`jti`), or every token of a user issued at or before a
+    /// time (needs the tables `fraiseql setup` installs).
+    #[command(group(
+        clap::ArgGroup::new("revoked").required(true).multiple(true).args(["jti", "user"])
+    ))]
+    Revoke {
+        /// The token id (`jti` claim) to revoke; the revocation is kept until deleted.
+        #[arg(long)]
+        jti: Option<String>,
+        /// The user id whose tokens to revoke.
+        #[arg(long)]
+        user: Option<String>,
+        /// With --user: revoke the tokens issued at or before this time, in seconds since
+        /// the epoch (default: now).
+        #[arg(long, requires = "user", allow_negative_numbers = true)]
+        before: Option<i64>,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -188,14 +208,27 @@ async fn run(cli: Cli) -> Result<()> {
             client
                 .batch_execute(&format!(
                     "SET client_min_messages = warning;\n{}",
-                    fraiseql_server::SETUP_SQL
+                    fraiseql_server::setup_sql()
                 ))
                 .await
                 .context("installing the SQL helpers failed")?;
             println!(
-                "ok: schema fraiseql with mutation_response, mutation_result_v1, mutation_ok, mutation_noop, mutation_err"
+                "ok: schema fraiseql with mutation_response, mutation_result_v1, mutation_ok, mutation_noop, mutation_err, \
+                 revoked_tokens, revoked_users, roles, role_inherits, role_permissions"
             );
             Ok(())
+        }
+        Command::Revoke {
+            jti,
+            user,
+            before,
+            common,
+        } => {
+            let config = common.load()?;
+            let url = config.database.url.context(
+                "no database: set DATABASE_URL, database.url in fraiseql.toml, or --database-url",
+            )?;
+            revoke::run(&url, jti, user, before).await
         }
         Command::Check(common) => {
             let settings = common.settings()?;

@@ -33,6 +33,9 @@ pub struct EngineOptions {
     pub introspection: bool,
     /// Function parameters filled from the request context when a function declares them.
     pub context_params: Vec<String>,
+    /// Tenant isolation: every read of a view with this column is filtered by the context
+    /// value of this key (column, context key).
+    pub tenant: Option<(String, String)>,
 }
 
 impl Default for EngineOptions {
@@ -47,6 +50,7 @@ impl Default for EngineOptions {
             introspection: true,
             // The context values every deployment has once auth is on.
             context_params: vec!["user_id".to_owned(), "tenant_id".to_owned()],
+            tenant: None,
         }
     }
 }
@@ -78,6 +82,8 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// Mutation fields: run one after another, each in its own transaction.
     pub serial: bool,
+    /// An access rule was consulted: the plan holds for this request's roles only.
+    pub guarded: bool,
 }
 
 impl Plan {
@@ -278,11 +284,12 @@ impl Engine {
         };
         // Mutations read the request context, so only queries have a static plan.
         if !has_variables && op_type == OperationType::Query {
-            prepared.static_plan = Some(Arc::new(self.plan_operation(
-                &prepared,
-                &JsonMap::new(),
-                &RequestContext::default(),
-            )?));
+            let plan =
+                self.plan_operation(&prepared, &JsonMap::new(), &RequestContext::default())?;
+            // A plan that consulted access rules depends on who asks: plan per request.
+            if !plan.guarded {
+                prepared.static_plan = Some(Arc::new(plan));
+            }
         }
         Ok(prepared)
     }
@@ -382,6 +389,8 @@ impl Engine {
             ctx: &ctx,
             schema: &self.schema,
             options: &self.options,
+            request: context,
+            guarded: std::cell::Cell::new(false),
         };
         let mut steps = Vec::with_capacity(collected.len());
         for c in &collected {
@@ -402,6 +411,25 @@ impl Engine {
                 continue;
             }
             let non_null = c.first().definition.ty.is_non_null();
+            let returns = c.first().definition.ty.inner_named_type().as_str();
+            if self
+                .schema
+                .guards
+                .on_field(root_type, name, returns)
+                .is_some()
+            {
+                planner.guarded.set(true);
+            }
+            if let Err(message) = self.schema.guards.check(root_type, name, returns, context) {
+                steps.push(Step::Error {
+                    error: GqlError::new(codes::FORBIDDEN, message)
+                        .at(c.location(&prepared.document))
+                        .with_path(vec![crate::error::PathSegment::Key(key.clone())]),
+                    key,
+                    non_null,
+                });
+                continue;
+            }
             let planned = match prepared.operation_type {
                 OperationType::Query => self
                     .schema
@@ -445,6 +473,7 @@ impl Engine {
         Ok(Plan {
             steps,
             serial: prepared.operation_type == OperationType::Mutation,
+            guarded: planner.guarded.get(),
         })
     }
 }

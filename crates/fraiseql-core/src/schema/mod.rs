@@ -61,6 +61,8 @@ pub struct CompiledSchema {
     pub mutations: IndexMap<String, MutationField>,
     /// GraphQL names map to snake_case JSON keys (mutation inputs follow the same rule).
     pub snake_case_keys: bool,
+    /// `@auth` / `@requires` rules.
+    pub guards: crate::authz::Guards,
 }
 
 impl CompiledSchema {
@@ -179,6 +181,7 @@ impl CompiledSchema {
             roots,
             mutations: mutations.into_iter().map(|m| (m.name.clone(), m)).collect(),
             snake_case_keys: options.snake_case_keys,
+            guards: std::mem::take(&mut info.guards),
         })
     }
 

@@ -11,7 +11,7 @@ use crate::error::SourceLoc;
 use crate::schema::model::{RootKind, quote_relation};
 
 /// The FraiseQL directives, documented here and taken out of the served schema.
-pub(crate) const DIRECTIVES: &[&str] = &["view", "key", "function", "channel"];
+pub(crate) const DIRECTIVES: &[&str] = &["view", "key", "function", "channel", "auth", "requires"];
 
 /// What a `@view` says.
 #[derive(Debug, Clone)]
@@ -65,6 +65,7 @@ pub(crate) struct SdlInfo {
     pub roots: Vec<RootDecl>,
     pub functions: HashMap<String, FunctionDecl>,
     pub unions: HashMap<String, Vec<String>>,
+    pub guards: crate::authz::Guards,
 }
 
 /// What a `@function` on a Mutation field says.
@@ -182,6 +183,55 @@ fn check_args(
     }
 }
 
+fn is_guard(d: &ast::Directive) -> bool {
+    matches!(d.name.as_str(), "auth" | "requires")
+}
+
+/// Reads `@auth(roles: [String!]!)` or `@requires(permission: String!)`; `None` for other
+/// directives and for malformed ones (reported).
+fn read_guard(
+    d: &ast::Directive,
+    at: &SourceLoc,
+    problems: &mut Vec<String>,
+) -> Option<crate::authz::Guard> {
+    let mut guard = crate::authz::Guard::default();
+    match d.name.as_str() {
+        "auth" => {
+            for arg in &d.arguments {
+                if arg.name != "roles" {
+                    problems.push(format!(
+                        "{at}: @auth has no argument `{}` (it takes roles)",
+                        arg.name
+                    ));
+                }
+            }
+            let roles = match d.specified_argument_by_name("roles").map(|v| v.as_ref()) {
+                Some(ast::Value::List(items)) => items
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>(),
+                Some(ast::Value::String(s)) => Some(vec![s.to_string()]),
+                _ => None,
+            };
+            match roles {
+                Some(r) if !r.is_empty() => guard.roles = r,
+                _ => {
+                    problems.push(format!(
+                        "{at}: @auth needs `roles`, a non-empty list of role names"
+                    ));
+                    return None;
+                }
+            }
+        }
+        "requires" => {
+            check_args(d, &["permission"], &["permission"], at, problems);
+            guard.permissions = vec![string_arg(d, "permission")?];
+        }
+        _ => return None,
+    }
+    Some(guard)
+}
+
 fn note_type(ty: &ast::Type, referenced: &mut HashSet<String>) {
     referenced.insert(ty.inner_named_type().to_string());
 }
@@ -288,7 +338,9 @@ impl SdlInfo {
                         loc: loc.clone(),
                     },
                 );
-            } else if DIRECTIVES.contains(&d.name.as_str()) {
+            } else if let Some(guard) = read_guard(d, loc, problems) {
+                self.guards.add(type_name, None, guard);
+            } else if DIRECTIVES.contains(&d.name.as_str()) && !is_guard(d) {
                 problems.push(format!(
                     "{loc}: @{} is not allowed on a type (type {type_name})",
                     d.name
@@ -334,6 +386,11 @@ impl SdlInfo {
                         "{floc}: @view belongs on a type, not on the field {type_name}.{}",
                         f.name
                     )),
+                    "auth" | "requires" => {
+                        if let Some(guard) = read_guard(d, &floc, problems) {
+                            self.guards.add(type_name, Some(f.name.as_str()), guard);
+                        }
+                    }
                     _ => {}
                 }
             }

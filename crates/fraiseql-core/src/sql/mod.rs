@@ -15,13 +15,16 @@ pub enum Param {
     Text(String),
     TextArray(Vec<String>),
     Int(i64),
+    /// A text value taken from the request context at execution time (the tenant id):
+    /// the statement's text is the same for every tenant, so plans stay shared.
+    Context(String),
 }
 
 impl Param {
     /// The PostgreSQL type name used in the SQL cast.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Param::Text(_) => "text",
+            Param::Text(_) | Param::Context(_) => "text",
             Param::TextArray(_) => "text[]",
             Param::Int(_) => "int8",
         }
@@ -33,6 +36,7 @@ impl Param {
             Param::Text(s) => s.as_str().into(),
             Param::TextArray(v) => v.clone().into(),
             Param::Int(i) => (*i).into(),
+            Param::Context(key) => serde_json::json!({ "context": key }),
         }
     }
 }

@@ -20,6 +20,10 @@ use crate::sql::{Param, Sql, SqlQuery, literal};
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
     pub values: HashMap<String, String>,
+    /// The request's roles, inheritance resolved (for `@auth`).
+    pub roles: std::collections::BTreeSet<String>,
+    /// The request's permissions, roles' permissions included (for `@requires`).
+    pub permissions: std::collections::BTreeSet<String>,
 }
 
 /// A field of the error member, for errors raised inside the function.

@@ -21,6 +21,10 @@ pub(crate) struct Planner<'a> {
     pub ctx: &'a Ctx<'a>,
     pub schema: &'a CompiledSchema,
     pub options: &'a EngineOptions,
+    /// The request's roles and permissions, for `@auth` / `@requires`.
+    pub request: &'a crate::plan::RequestContext,
+    /// Set when an access rule was consulted: the plan then depends on the request.
+    pub guarded: std::cell::Cell<bool>,
 }
 
 fn bad(field: &str, message: impl std::fmt::Display) -> GqlError {
@@ -110,7 +114,17 @@ impl<'a> Planner<'a> {
                 &format!("{}.where", root.name),
             )?);
         }
+        conds.extend(self.tenant_condition(sql, entity));
         Ok(and_all(conds))
+    }
+
+    /// `r.tenant_id = $n`, the value bound from the request context at execution time,
+    /// when tenant isolation is on and the entity's view has the tenant column.
+    fn tenant_condition(&self, sql: &mut Sql, entity: &ObjectModel) -> Option<String> {
+        let (column, key) = self.options.tenant.as_ref()?;
+        let ty = entity.view.as_ref()?.columns.get(column)?;
+        let p = sql.bind(Param::Context(key.clone()));
+        Some(format!("r.{} = CAST({p} AS {ty})", quote_ident(column)))
     }
 
     fn sort_keys(
@@ -208,7 +222,11 @@ impl<'a> Planner<'a> {
         // A field that declares arguments but got none would pick an arbitrary row: refuse.
         // One that declares none reads a single-row view (settings, a singleton).
         let cond = self.conditions(sql, root, entity, &row, c)?;
-        if cond.is_none() && !root.equality_args.is_empty() {
+        let given = root
+            .equality_args
+            .iter()
+            .any(|(arg, _)| self.ctx.arg(c.first(), arg).is_some());
+        if !given && !root.equality_args.is_empty() {
             return Err(bad(
                 &root.name,
                 "give at least one argument: a single-row field picks the row by its arguments",
@@ -250,6 +268,31 @@ impl<'a> Planner<'a> {
                     format!("{}.{name} is not in the model", object.name),
                 )
             })?;
+            let label = format!("{}.{name}", object.name);
+            let returns = f.definition.ty.inner_named_type().as_str();
+            if let Some(guard) = self.schema.guards.on_field(&object.name, name, returns) {
+                self.guarded.set(true);
+                if !guard.allows(self.request) {
+                    let mut shape = Shape::of(
+                        &f.definition.ty,
+                        ShapeKind::Leaf,
+                        label,
+                        c.location(self.ctx.doc),
+                    );
+                    shape.denied = Some(format!(
+                        "Access to {}.{name} is denied: it requires {}.",
+                        object.name,
+                        guard.describe()
+                    ));
+                    shapes.push((c.key.to_owned(), shape));
+                    items.push(Item {
+                        key: c.key.to_owned(),
+                        expr: "NULL".to_owned(),
+                        is_text: false,
+                    });
+                    continue;
+                }
+            }
             let json = json_get(base, &field.json_key);
             let (expr, inner) = match &field.kind {
                 FieldKind::Object(t) => {
@@ -282,7 +325,6 @@ impl<'a> Planner<'a> {
                 }
                 _ => (json, ShapeKind::Leaf),
             };
-            let label = format!("{}.{name}", object.name);
             shapes.push((
                 c.key.to_owned(),
                 Shape::of(&f.definition.ty, inner, label, c.location(self.ctx.doc)),

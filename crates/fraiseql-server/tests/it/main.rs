@@ -1,5 +1,6 @@
 //! The server's integration tests, one binary: each module makes its own database.
 
+mod auth;
 mod golden;
 mod http;
 mod mutations;

@@ -1916,8 +1916,17 @@ async fn run_with_context(state: &AppState, query: &str, context: &RequestContex
         {
             let template = mutation.as_ref().expect("a mutation step");
             outcomes.push(
-                fraiseql_server::db::run_mutation(&state.executor.pool, query, template, true)
-                    .await,
+                fraiseql_server::db::run_mutation(
+                    &state.executor.pool,
+                    query,
+                    template,
+                    fraiseql_server::db::Scope {
+                        context,
+                        settings: &[],
+                    },
+                    true,
+                )
+                .await,
             );
         }
     }
@@ -1936,6 +1945,7 @@ async fn context_parameters_come_from_the_request_context() {
             ("tenant_id".to_owned(), tenant.to_owned()),
             ("org".to_owned(), "acme".to_owned()),
         ]),
+        ..RequestContext::default()
     };
 
     // The plan passes each context value by name, bound as a parameter.
