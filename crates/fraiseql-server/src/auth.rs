@@ -3,6 +3,8 @@
 //! Without `[auth]` keys every request is anonymous (and, in dev mode only, may
 //! carry context values in headers).
 
+use std::sync::Arc;
+
 use axum::http::{HeaderMap, header};
 use fraiseql_auth::claims::ClaimMap;
 use fraiseql_auth::config::RevocationStore;
@@ -21,6 +23,24 @@ pub struct Authenticator {
     roles: Roles,
     /// Dev mode: context values from these headers (context key → header), when auth is off.
     dev_headers: Vec<(String, String)>,
+    /// Tokens already verified → their identity, so that a client sending the same token
+    /// again skips the signature check (an RSA or ECDSA verification costs tens of µs).
+    /// Entries live at most [`VERIFIED_TTL`] and never past the token's `exp`; revocation
+    /// is still checked on every request.
+    verified: moka::sync::Cache<String, Arc<Identity>>,
+}
+
+/// How long a verified token is trusted without verifying its signature again: bounds how
+/// long a token signed by a key that was withdrawn from the JWKS keeps working.
+const VERIFIED_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+/// Distinct tokens kept verified (a few hundred bytes each).
+const VERIFIED_CAPACITY: u64 = 10_000;
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -76,6 +96,10 @@ impl Authenticator {
             revocations,
             roles,
             dev_headers,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .time_to_live(VERIFIED_TTL)
+                .build(),
         })
     }
 
@@ -98,10 +122,18 @@ impl Authenticator {
         };
         let identity = match self.token(headers)? {
             Some(token) => {
-                let claims = verifier.verify(&token).await?;
-                let identity = self.claims.identity(&claims);
+                let identity = match self.verified.get(&token) {
+                    // `exp` is checked again: a cached token must not outlive its expiry.
+                    Some(known) if known.expires_at.is_none_or(|exp| exp > now_s()) => known,
+                    _ => {
+                        let claims = verifier.verify(&token).await?;
+                        let identity = Arc::new(self.claims.identity(&claims));
+                        self.verified.insert(token, identity.clone());
+                        identity
+                    }
+                };
                 self.revocations.check(&identity).await?;
-                identity
+                Identity::clone(&identity)
             }
             None if self.config.required => return Err(AuthError::MissingToken),
             None => Identity {

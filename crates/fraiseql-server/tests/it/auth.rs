@@ -827,3 +827,41 @@ async fn revocation_is_shared_by_two_instances() {
         200
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verified_token_is_not_trusted_past_its_expiry() {
+    let (_db, state) = support::state_with(
+        "auth_expiry",
+        &format!("{SQL}\n{}", notes_sql(1, 1)),
+        SDL,
+        |c| {
+            hs256_auth(c);
+            c.auth.leeway_s = 0;
+        },
+    )
+    .await;
+    let server = spawn(state).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let short = jsonwebtoken::encode(
+        &Header::new(jsonwebtoken::Algorithm::HS256),
+        &json!({"sub": "erin", "iat": now, "exp": now + 2}),
+        &EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap();
+    // Verified once, then served from the verified-token cache.
+    for _ in 0..2 {
+        assert_eq!(
+            post(&server.url, Some(&short), "{ notes { id } }")
+                .await
+                .status,
+            200
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let reply = post(&server.url, Some(&short), "{ notes { id } }").await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    assert_eq!(first_code(&reply.body), "TOKEN_EXPIRED");
+}
