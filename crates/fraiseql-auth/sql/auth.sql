@@ -83,29 +83,29 @@ BEGIN
 END
 $fn$;
 
--- Drop and recreate each trigger (works on every supported PostgreSQL version, unlike
+-- Drop and recreate each table's trigger (works on every supported PostgreSQL version, unlike
 -- CREATE OR REPLACE TRIGGER, which needs 14).
-DROP TRIGGER IF EXISTS fraiseql_notify ON fraiseql.roles;
-CREATE TRIGGER fraiseql_notify
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON fraiseql.roles
-    FOR EACH STATEMENT EXECUTE FUNCTION fraiseql.notify_roles_changed();
-
-DROP TRIGGER IF EXISTS fraiseql_notify ON fraiseql.role_inherits;
-CREATE TRIGGER fraiseql_notify
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON fraiseql.role_inherits
-    FOR EACH STATEMENT EXECUTE FUNCTION fraiseql.notify_roles_changed();
-
-DROP TRIGGER IF EXISTS fraiseql_notify ON fraiseql.role_permissions;
-CREATE TRIGGER fraiseql_notify
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON fraiseql.role_permissions
-    FOR EACH STATEMENT EXECUTE FUNCTION fraiseql.notify_roles_changed();
-
-DROP TRIGGER IF EXISTS fraiseql_notify ON fraiseql.revoked_tokens;
-CREATE TRIGGER fraiseql_notify
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON fraiseql.revoked_tokens
-    FOR EACH STATEMENT EXECUTE FUNCTION fraiseql.notify_revocations_changed();
-
-DROP TRIGGER IF EXISTS fraiseql_notify ON fraiseql.revoked_users;
-CREATE TRIGGER fraiseql_notify
-    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON fraiseql.revoked_users
-    FOR EACH STATEMENT EXECUTE FUNCTION fraiseql.notify_revocations_changed();
+DO $triggers$
+DECLARE
+    t record;
+BEGIN
+    FOR t IN
+        SELECT *
+        FROM (VALUES
+            ('roles',            'notify_roles_changed'),
+            ('role_inherits',    'notify_roles_changed'),
+            ('role_permissions', 'notify_roles_changed'),
+            ('revoked_tokens',   'notify_revocations_changed'),
+            ('revoked_users',    'notify_revocations_changed')
+        ) AS v (table_name, function_name)
+    LOOP
+        EXECUTE pg_catalog.format(
+            'DROP TRIGGER IF EXISTS fraiseql_notify ON fraiseql.%I', t.table_name);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER fraiseql_notify
+                 AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON fraiseql.%I
+                 FOR EACH STATEMENT EXECUTE FUNCTION fraiseql.%I()',
+            t.table_name, t.function_name);
+    END LOOP;
+END
+$triggers$;

@@ -35,8 +35,10 @@ impl JwtFixtures {
     /// not installed.
     pub fn start(target_tmpdir: &Path) -> Option<JwtFixtures> {
         if !present("node") || !present("npm") {
-            eprintln!(
-                "\n!!! SKIPPED: `node` and `npm` are needed for jwt-fixtures.mjs and are not installed !!!\n"
+            // Straight to stderr: the test harness captures eprintln! of passing tests.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                b"\n!!! SKIPPED: `node` and `npm` are needed for jwt-fixtures.mjs and are not installed !!!\n",
             );
             return None;
         }
@@ -52,8 +54,9 @@ impl JwtFixtures {
             NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).expect("fixture folder");
-        // Node resolves imports from the script's folder: copy it beside node_modules.
-        let local = tools.join("jwt-fixtures.mjs");
+        // Node resolves imports from the script's folder upwards: a copy in the run's own
+        // folder (below node_modules' folder) finds jose, and concurrent runs never share it.
+        let local = dir.join("jwt-fixtures.mjs");
         std::fs::copy(&script, &local).expect("copy jwt-fixtures.mjs");
         let port = free_port();
         let child = Command::new("node")
