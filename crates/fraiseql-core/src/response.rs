@@ -1,7 +1,7 @@
 //! Response assembly: PostgreSQL's JSON text is spliced into the body as is,
 //! unless a null might need propagating, in which case it is completed per the spec.
 
-use std::fmt::Write;
+use std::borrow::Cow;
 
 use crate::error::{GqlError, PathSegment};
 use crate::plan::{Plan, Step};
@@ -9,19 +9,43 @@ use crate::plan::{Plan, Step};
 /// The result of one statement: its JSON text, no row (null), or an error.
 pub type QueryOutcome = Result<Option<String>, GqlError>;
 
+/// The start of a body without errors; the data object follows it.
+const DATA_PREFIX: &str = "{\"data\":{";
+
 /// Builds the response body. `outcomes` holds one entry per `Step::Query`, in order.
+///
+/// The body is written once, into a buffer sized from PostgreSQL's texts and the keys: on the
+/// usual path (no error, data not null) each text is copied exactly once, into the body.
 pub fn assemble(plan: &Plan, outcomes: Vec<QueryOutcome>) -> String {
     let mut errors: Vec<GqlError> = Vec::new();
-    let mut data = String::with_capacity(256);
     let mut data_is_null = false;
+    // `"key":` and a `,` per field, "null" at most where there is no text.
+    let capacity = DATA_PREFIX.len()
+        + 2
+        + plan
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Value { key, json } => key.len() + 4 + json.len(),
+                Step::Query { key, .. } | Step::Error { key, .. } => key.len() + 8,
+            })
+            .sum::<usize>()
+        + outcomes
+            .iter()
+            .map(|o| match o {
+                Ok(Some(text)) => text.len(),
+                _ => 0,
+            })
+            .sum::<usize>();
+    let mut out = String::with_capacity(capacity);
+    out.push_str(DATA_PREFIX);
     let mut outcomes = outcomes.into_iter();
-    data.push('{');
     for (i, step) in plan.steps.iter().enumerate() {
         if i > 0 {
-            data.push(',');
+            out.push(',');
         }
-        let (key, value, non_null) = match step {
-            Step::Value { key, json } => (key, Some(json.clone()), false),
+        let (key, value, non_null): (&str, Option<Cow<'_, str>>, bool) = match step {
+            Step::Value { key, json } => (key, Some(Cow::Borrowed(json)), false),
             Step::Error {
                 key,
                 error,
@@ -50,33 +74,40 @@ pub fn assemble(plan: &Plan, outcomes: Vec<QueryOutcome>) -> String {
                         );
                         None
                     }
-                    Ok(Some(text)) => complete(text, shape, key, &mut errors),
+                    Ok(Some(text)) => complete(text, shape, key, &mut errors).map(Cow::Owned),
                 };
                 (key, value, shape.non_null)
             }
         };
-        let _ = write!(data, "\"{key}\":");
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":");
         match value {
-            Some(v) => data.push_str(&v),
+            Some(v) => out.push_str(&v),
             None => {
-                data.push_str("null");
+                out.push_str("null");
                 data_is_null |= non_null;
             }
         }
     }
-    data.push('}');
-    let mut out = String::with_capacity(data.len() + 64);
-    out.push('{');
-    if !errors.is_empty() {
-        out.push_str("\"errors\":");
-        let list: Vec<serde_json::Value> = errors.iter().map(GqlError::to_json).collect();
-        out.push_str(&serde_json::Value::Array(list).to_string());
-        out.push(',');
+    out.push_str("}}");
+    if errors.is_empty() && !data_is_null {
+        return out;
     }
-    out.push_str("\"data\":");
-    out.push_str(if data_is_null { "null" } else { &data });
-    out.push('}');
-    out
+    // Errors come before data, and a null non-null root field nulls all of data: rewrite.
+    let data = &out[DATA_PREFIX.len() - 1..out.len() - 1];
+    let mut body = String::with_capacity(data.len() + 64);
+    body.push('{');
+    if !errors.is_empty() {
+        body.push_str("\"errors\":");
+        let list: Vec<serde_json::Value> = errors.iter().map(GqlError::to_json).collect();
+        body.push_str(&serde_json::Value::Array(list).to_string());
+        body.push(',');
+    }
+    body.push_str("\"data\":");
+    body.push_str(if data_is_null { "null" } else { data });
+    body.push('}');
+    body
 }
 
 /// The fast path keeps PostgreSQL's text untouched: without any `null` in it,
