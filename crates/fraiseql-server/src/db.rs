@@ -270,14 +270,20 @@ pub struct Scope<'a> {
     pub settings: &'a [(String, String)],
 }
 
-const SET_CONFIG: &str =
-    "SELECT count(set_config(k, v, true)) FROM unnest($1::text[], $2::text[]) AS s(k, v)";
+/// `SELECT set_config($1, $2, true), ...` for `n` settings: one cached statement per count.
+fn set_config_sql(n: usize) -> String {
+    let calls: Vec<String> = (0..n)
+        .map(|i| format!("set_config(${}, ${}, true)", 2 * i + 1, 2 * i + 2))
+        .collect();
+    format!("SELECT {}", calls.join(", "))
+}
 
 /// Runs one prepared statement. With settings, the statement runs inside
-/// `BEGIN; set_config(...); <statement>; COMMIT`, the four messages pipelined in
-/// one round trip: every message is queued on the first poll, so even a cancelled
-/// request leaves no open transaction (and no setting) on the pooled connection.
-/// An error in the statement makes the COMMIT a rollback.
+/// `BEGIN; SELECT set_config($1, $2, true), ...; <statement>; COMMIT`, the four
+/// messages pipelined in one round trip (every value a bound parameter). Every
+/// message is queued on the first poll, so even a cancelled request leaves no open
+/// transaction (and no setting) on the pooled connection. An error in the statement
+/// makes the COMMIT a rollback.
 async fn query_scoped(
     client: &deadpool_postgres::Client,
     stmt: &tokio_postgres::Statement,
@@ -291,12 +297,13 @@ async fn query_scoped(
             .map_err(|e| (e, Stage::Execute));
     }
     let set = client
-        .prepare_cached(SET_CONFIG)
+        .prepare_cached(&set_config_sql(settings.len()))
         .await
         .map_err(|e| (e, Stage::Prepare))?;
-    let names: Vec<&str> = settings.iter().map(|(k, _)| k.as_str()).collect();
-    let values: Vec<&str> = settings.iter().map(|(_, v)| v.as_str()).collect();
-    let set_params: [&(dyn ToSql + Sync); 2] = [&names, &values];
+    let set_params: Vec<&(dyn ToSql + Sync)> = settings
+        .iter()
+        .flat_map(|(k, v)| [k as &(dyn ToSql + Sync), v as &(dyn ToSql + Sync)])
+        .collect();
     let (begin, set, row, commit) = futures::join!(
         client.batch_execute("BEGIN"),
         client.query_one(&set, &set_params),

@@ -66,6 +66,12 @@ impl Executor {
             Err(f) => return failure(f),
         };
         let settings = self.settings(&req.context);
+        if settings.iter().any(|(_, v)| v.contains('\0')) {
+            return failure(RequestFailure::Invalid(vec![GqlError::new(
+                codes::BAD_REQUEST,
+                "A context value from the request's credentials contains a NUL character.",
+            )]));
+        }
         let scope = crate::db::Scope {
             context: &req.context,
             settings: &settings,
