@@ -156,14 +156,24 @@ struct Reply {
 }
 
 async fn post(url: &str, token: Option<&str>, query: &str) -> Reply {
+    let bearer = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = bearer
+        .as_deref()
+        .map(|b| ("authorization", b))
+        .into_iter()
+        .collect();
+    post_with(url, &headers, query).await
+}
+
+async fn post_with(url: &str, headers: &[(&str, &str)], query: &str) -> Reply {
     let client = reqwest::Client::new();
     let mut req = client
         .post(url)
         .header("content-type", "application/json")
         .header("accept", "application/graphql-response+json")
         .body(json!({ "query": query }).to_string());
-    if let Some(t) = token {
-        req = req.header("authorization", format!("Bearer {t}"));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
     }
     let res = req.send().await.expect("request");
     let status = res.status().as_u16();
@@ -864,4 +874,38 @@ async fn a_verified_token_is_not_trusted_past_its_expiry() {
     let reply = post(&server.url, Some(&short), "{ notes { id } }").await;
     assert_eq!(reply.status, 401, "{}", reply.body);
     assert_eq!(first_code(&reply.body), "TOKEN_EXPIRED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_may_come_from_a_cookie() {
+    let (_db, state) = support::state_with(
+        "auth_cookie",
+        &format!("{SQL}\n{}", notes_sql(2, 1)),
+        SDL,
+        |c| {
+            hs256_auth(c);
+            c.auth.cookie = Some("access_token".into());
+            c.auth.required = true;
+            c.auth.tenant = Some(TenantConfig {
+                column: "tenant_id".into(),
+                context: "tenant_id".into(),
+            });
+        },
+    )
+    .await;
+    let server = spawn(state).await;
+    let tok = token("frank", json!({"tenant": "t1"}));
+    let cookie = format!("theme=dark; access_token={tok}; other=1");
+    let reply = post_with(&server.url, &[("cookie", &cookie)], "{ notes { id } }").await;
+    assert_eq!(reply.body, json!({"data": {"notes": [{"id": "101"}]}}));
+    // A bad token in the cookie is refused like a bad bearer token.
+    let bad = format!("access_token={tok}x");
+    let reply = post_with(&server.url, &[("cookie", &bad)], "{ notes { id } }").await;
+    assert_eq!(reply.status, 401, "{}", reply.body);
+    assert_eq!(first_code(&reply.body), "TOKEN_BAD_SIGNATURE");
+    // Another cookie name does not count: no token at all.
+    let other = format!("session={tok}");
+    let reply = post_with(&server.url, &[("cookie", &other)], "{ notes { id } }").await;
+    assert_eq!(reply.status, 401);
+    assert_eq!(first_code(&reply.body), "UNAUTHENTICATED");
 }
