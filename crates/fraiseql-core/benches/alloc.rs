@@ -15,20 +15,19 @@
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='alloc::request' <bin>`
 //! and divide the inclusive cost by the number of calls (printed by the binary).
 
+mod common;
+
 use std::alloc::System;
-use std::collections::HashMap;
 use std::hint::black_box;
-use std::sync::Arc;
 
 use apollo_compiler::response::JsonMap;
+use common::schema;
 use fraiseql_core::response::{QueryOutcome, assemble};
-use fraiseql_core::{CompiledSchema, Engine, EngineOptions, SchemaOptions};
+use fraiseql_core::{Engine, EngineOptions};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, Stats, StatsAlloc};
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
-
-const DEMO_SDL: &str = include_str!("../../fraiseql/demo/schema.graphql");
 
 /// Q1 of bench/lib/workloads.py.
 const Q1: &str = "{ users(limit: 20) { id username fullName } }";
@@ -43,58 +42,6 @@ const ID: &str = "7e9d6f1c-3c6b-4a59-9d43-6f1f3a1b2c4d";
 
 /// Measured requests per workload (after one warm-up request).
 const ITERATIONS: u64 = 1000;
-
-fn columns(cols: &[(&str, &str)]) -> Option<Vec<(String, String)>> {
-    Some(
-        cols.iter()
-            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-            .collect(),
-    )
-}
-
-/// The demo schema bound to the demo views' columns (as in `engine.rs`).
-fn schema() -> Arc<CompiledSchema> {
-    let sources = [("schema.graphql".to_owned(), DEMO_SDL.to_owned())];
-    let mut schema =
-        CompiledSchema::build(&sources, &SchemaOptions::default()).expect("demo schema builds");
-    const TS: &str = "timestamp with time zone";
-    let catalog = HashMap::from([
-        (
-            "\"v_user\"".to_owned(),
-            columns(&[
-                ("id", "uuid"),
-                ("username", "text"),
-                ("is_active", "boolean"),
-                ("created_at", TS),
-                ("data", "jsonb"),
-            ]),
-        ),
-        (
-            "\"v_post\"".to_owned(),
-            columns(&[
-                ("id", "uuid"),
-                ("author_id", "uuid"),
-                ("is_published", "boolean"),
-                ("view_count", "integer"),
-                ("created_at", TS),
-                ("published_at", TS),
-                ("data", "jsonb"),
-            ]),
-        ),
-        (
-            "\"v_comment\"".to_owned(),
-            columns(&[
-                ("id", "uuid"),
-                ("post_id", "uuid"),
-                ("author_id", "uuid"),
-                ("created_at", TS),
-                ("data", "jsonb"),
-            ]),
-        ),
-    ]);
-    schema.bind(&catalog).expect("demo schema binds");
-    Arc::new(schema)
-}
 
 /// `n` rows as PostgreSQL's `json_agg` of `json_build_object` writes them.
 fn json_agg(n: usize, row: impl Fn(usize) -> String) -> String {

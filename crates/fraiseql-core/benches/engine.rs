@@ -13,18 +13,18 @@
 //!
 //! The catalog is hand-made from the demo views' real columns (crates/fraiseql/demo/demo.sql).
 
-use std::collections::HashMap;
+mod common;
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use apollo_compiler::ExecutableDocument;
 use apollo_compiler::response::JsonMap;
+use common::schema;
 use criterion::{Criterion, criterion_group, criterion_main};
 use fraiseql_core::response::assemble;
-use fraiseql_core::{CompiledSchema, Engine, EngineOptions, Plan, SchemaOptions};
-
-const DEMO_SDL: &str = include_str!("../../fraiseql/demo/schema.graphql");
+use fraiseql_core::{CompiledSchema, Engine, EngineOptions, Plan};
 
 /// Q1 of BENCHMARKS.md.
 const Q1: &str = "{ users(limit: 20) { id username fullName } }";
@@ -38,58 +38,6 @@ const F1_VAR: &str = "query($w: PostWhereInput, $o: [PostOrderByInput!]) { posts
 const C1: &str = "query($id: ID!) { user(id: $id) { id username fullName } }";
 /// A Relay connection page.
 const CONN: &str = "query($first: Int, $after: String) { usersConnection(first: $first, after: $after, orderBy: [{ createdAt: DESC }]) { totalCount edges { cursor node { id username } } pageInfo { hasNextPage endCursor } } }";
-
-fn columns(cols: &[(&str, &str)]) -> Option<Vec<(String, String)>> {
-    Some(
-        cols.iter()
-            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
-            .collect(),
-    )
-}
-
-/// The demo schema bound to the demo views' columns, as the server reads them with `format_type`.
-fn schema() -> Arc<CompiledSchema> {
-    let sources = [("schema.graphql".to_owned(), DEMO_SDL.to_owned())];
-    let mut schema =
-        CompiledSchema::build(&sources, &SchemaOptions::default()).expect("demo schema builds");
-    const TS: &str = "timestamp with time zone";
-    let catalog = HashMap::from([
-        (
-            "\"v_user\"".to_owned(),
-            columns(&[
-                ("id", "uuid"),
-                ("username", "text"),
-                ("is_active", "boolean"),
-                ("created_at", TS),
-                ("data", "jsonb"),
-            ]),
-        ),
-        (
-            "\"v_post\"".to_owned(),
-            columns(&[
-                ("id", "uuid"),
-                ("author_id", "uuid"),
-                ("is_published", "boolean"),
-                ("view_count", "integer"),
-                ("created_at", TS),
-                ("published_at", TS),
-                ("data", "jsonb"),
-            ]),
-        ),
-        (
-            "\"v_comment\"".to_owned(),
-            columns(&[
-                ("id", "uuid"),
-                ("post_id", "uuid"),
-                ("author_id", "uuid"),
-                ("created_at", TS),
-                ("data", "jsonb"),
-            ]),
-        ),
-    ]);
-    schema.bind(&catalog).expect("demo schema binds");
-    Arc::new(schema)
-}
 
 fn vars(json: serde_json::Value) -> JsonMap {
     serde_json::from_value(json).expect("variables are an object")
