@@ -329,6 +329,81 @@ impl CompiledSchema {
         Ok(())
     }
 
+    /// Checks each `@relation` against the bound views and resolves its related view: the
+    /// parent's view has the column, the related view (`view:` or the field type's own) is
+    /// one the schema reads and has the referenced column, and both columns have one type.
+    fn check_relations(&mut self, problems: &mut Vec<String>) {
+        let mut resolved = Vec::new();
+        for object in self.objects.values() {
+            for field in object.fields.values() {
+                let (Some(rel), FieldKind::Object(target)) = (&field.relation, &field.kind) else {
+                    continue;
+                };
+                let at = format!(
+                    "{}: @relation(column: \"{}\") on {}.{}",
+                    rel.loc, rel.column, object.name, field.name
+                );
+                let Some(view) = &object.view else {
+                    problems.push(format!(
+                        "{at}: type {} has no @view, so there is no row to join from",
+                        object.name
+                    ));
+                    continue;
+                };
+                let Some(parent_type) = view.columns.get(&rel.column) else {
+                    problems.push(format!(
+                        "{at}: the view {} has no real column \"{}\"",
+                        view.relation, rel.column
+                    ));
+                    continue;
+                };
+                let related = match &rel.view {
+                    Some(name) => self.objects.values().find(|o| {
+                        o.view
+                            .as_ref()
+                            .is_some_and(|v| v.relation == *name || v.quoted == *name)
+                    }),
+                    None => self.objects.get(target).filter(|t| t.view.is_some()),
+                };
+                let Some((vtype, tview)) = related.and_then(|o| Some((&o.name, o.view.as_ref()?)))
+                else {
+                    problems.push(match &rel.view {
+                        Some(name) => format!(
+                            "{at}: no type of the schema reads the view {name} (declare it with @view on a type)"
+                        ),
+                        None => format!(
+                            "{at}: type {target} has no @view to join to (name one with `view:`)"
+                        ),
+                    });
+                    continue;
+                };
+                match tview.columns.get(&rel.references) {
+                    None => problems.push(format!(
+                        "{at}: the view {} (type {vtype}) has no real column \"{}\"",
+                        tview.relation, rel.references
+                    )),
+                    Some(t) if t != parent_type => problems.push(format!(
+                        "{at}: {}.{} is {parent_type} but {}.{} is {t}; the join needs one type",
+                        view.relation, rel.column, tview.relation, rel.references
+                    )),
+                    Some(_) => {
+                        resolved.push((object.name.clone(), field.name.clone(), vtype.clone()))
+                    }
+                }
+            }
+        }
+        for (object, field, vtype) in resolved {
+            if let Some(rel) = self
+                .objects
+                .get_mut(&object)
+                .and_then(|o| o.fields.get_mut(&field))
+                .and_then(|f| f.relation.as_mut())
+            {
+                rel.view_type = Some(vtype);
+            }
+        }
+    }
+
     /// Binds each view to what the database has; every mismatch is reported with its place.
     pub fn bind(&mut self, catalog: &HashMap<String, RelationColumns>) -> Result<(), SchemaError> {
         let mut problems = Vec::new();
@@ -368,6 +443,9 @@ impl CompiledSchema {
                     }
                 },
             }
+        }
+        if problems.is_empty() {
+            self.check_relations(&mut problems);
         }
         if problems.is_empty() {
             Ok(())
@@ -472,6 +550,18 @@ fn build_objects(
                     continue;
                 }
             };
+            let relation = info
+                .relations
+                .get(&(name.to_string(), fname.to_string()))
+                .cloned();
+            if let Some(r) = &relation
+                && (!matches!(kind, FieldKind::Object(_)) || field.ty.is_list())
+            {
+                problems.push(format!(
+                    "{}: @relation on {name}.{fname}: only a single embedded object (not a list or a scalar) can name its related row",
+                    r.loc
+                ));
+            }
             let json_key = match info.keys.get(&(name.to_string(), fname.to_string())) {
                 Some(k) => k.clone(),
                 None if options.snake_case_keys => to_snake_case(fname),
@@ -484,6 +574,7 @@ fn build_objects(
                     json_key,
                     ty: field.ty.clone(),
                     kind,
+                    relation,
                 },
             );
         }

@@ -26,6 +26,23 @@ pub struct FieldModel {
     pub json_key: String,
     pub ty: Type,
     pub kind: FieldKind,
+    /// `@relation`: the embedded object is the row of its type's view whose key column
+    /// equals a real column of this type's view; nested filters become a semi-join.
+    pub relation: Option<Relation>,
+}
+
+/// What `@relation(column:, references:)` on an embedded object field says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Relation {
+    /// The real column of the parent's view, e.g. `author_id`.
+    pub column: String,
+    /// The key column of the related view, `id` unless given.
+    pub references: String,
+    /// The related view as written in `view:`; by default the field type's own `@view`.
+    pub view: Option<String>,
+    /// The type whose `@view` is the related view, resolved at bind time.
+    pub view_type: Option<String>,
+    pub loc: SourceLoc,
 }
 
 impl FieldModel {

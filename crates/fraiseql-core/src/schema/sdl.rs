@@ -11,7 +11,9 @@ use crate::error::SourceLoc;
 use crate::schema::model::{RootKind, quote_relation};
 
 /// The FraiseQL directives, documented here and taken out of the served schema.
-pub(crate) const DIRECTIVES: &[&str] = &["view", "key", "function", "channel", "auth", "requires"];
+pub(crate) const DIRECTIVES: &[&str] = &[
+    "view", "key", "function", "channel", "auth", "requires", "relation",
+];
 
 /// What a `@view` says.
 #[derive(Debug, Clone)]
@@ -61,6 +63,8 @@ pub(crate) struct SdlInfo {
     pub type_locs: HashMap<String, SourceLoc>,
     pub views: HashMap<String, ViewDecl>,
     pub keys: HashMap<(String, String), String>,
+    /// `@relation` on fields: (type, field) → the relation.
+    pub relations: HashMap<(String, String), crate::schema::model::Relation>,
     pub referenced: HashSet<String>,
     pub roots: Vec<RootDecl>,
     pub functions: HashMap<String, FunctionDecl>,
@@ -371,6 +375,28 @@ impl SdlInfo {
                         if let Some(k) = string_arg(d, "name") {
                             self.keys
                                 .insert((type_name.to_owned(), f.name.to_string()), k);
+                        }
+                    }
+                    "relation" => {
+                        check_args(
+                            d,
+                            &["column", "references", "view"],
+                            &["column"],
+                            &floc,
+                            problems,
+                        );
+                        if let Some(column) = string_arg(d, "column") {
+                            self.relations.insert(
+                                (type_name.to_owned(), f.name.to_string()),
+                                crate::schema::model::Relation {
+                                    column,
+                                    references: string_arg(d, "references")
+                                        .unwrap_or_else(|| "id".to_owned()),
+                                    view: string_arg(d, "view"),
+                                    view_type: None,
+                                    loc: floc.clone(),
+                                },
+                            );
                         }
                     }
                     "function" if type_name == "Mutation" => {

@@ -203,6 +203,18 @@ fn field_condition(
                 .objects
                 .get(name)
                 .ok_or_else(|| bad(path, format!("unknown type {name}")))?;
+            if !list
+                && let Some(rel) = &field.relation
+                && let Some((alias, columns)) = row.columns
+                && columns.contains_key(&rel.column)
+                && let Some(view) = rel
+                    .view_type
+                    .as_ref()
+                    .and_then(|t| schema.objects.get(t))
+                    .and_then(|o| o.view.as_ref())
+            {
+                return related_condition(sql, schema, nested, view, rel, alias, v, path);
+            }
             let jsonb = json_get(&row.base, &field.json_key);
             if list {
                 list_condition(sql, schema, nested, &jsonb, v, path)
@@ -218,6 +230,36 @@ fn field_condition(
             })
         }
     }
+}
+
+/// A filter on an embedded object declared with `@relation`: a semi-join on the related
+/// row of the target's view, so its real columns (and indexes) serve the filter instead of
+/// the parent's JSON, which PostgreSQL would have to build for every candidate row.
+#[allow(clippy::too_many_arguments)]
+fn related_condition(
+    sql: &mut Sql,
+    schema: &CompiledSchema,
+    nested: &ObjectModel,
+    view: &crate::schema::model::ViewModel,
+    rel: &crate::schema::model::Relation,
+    parent_alias: &str,
+    v: &JsonValue,
+    path: &str,
+) -> Result<Option<String>, GqlError> {
+    let alias = sql.alias("j");
+    let inner_row = Row {
+        base: format!("{alias}.{}", quote_ident(&view.column)),
+        columns: Some((alias.as_str(), &view.columns)),
+    };
+    let Some(inner) = compile(sql, schema, nested, v, &inner_row, path)? else {
+        return Ok(None);
+    };
+    Ok(Some(format!(
+        "EXISTS (SELECT 1 FROM {} AS {alias} WHERE {alias}.{} = {parent_alias}.{} AND {inner})",
+        view.quoted,
+        quote_ident(&rel.references),
+        quote_ident(&rel.column),
+    )))
 }
 
 /// Applies each operator of a filter input to a target.

@@ -5,4 +5,5 @@ mod golden;
 mod http;
 mod mutations;
 mod property;
+mod relations;
 mod support;
