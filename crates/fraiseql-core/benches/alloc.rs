@@ -162,8 +162,8 @@ fn request(
             let prepared = engine
                 .prepare(black_box(w.document), None, true)
                 .expect("cached");
-            let plan = engine
-                .plan(&prepared, black_box(&w.variables))
+            let (plan, _slots) = engine
+                .plan_request(&prepared, black_box(&w.variables), &Default::default())
                 .expect("plans");
             assemble(&plan, outcomes)
         }
@@ -172,8 +172,8 @@ fn request(
             let prepared = engine
                 .prepare(black_box(w.document), None, true)
                 .expect("cached");
-            let plan = engine
-                .plan(&prepared, black_box(&w.variables))
+            let (plan, _slots) = engine
+                .plan_request(&prepared, black_box(&w.variables), &Default::default())
                 .expect("plans");
             planning.add(region.change());
             let region = Region::new(GLOBAL);

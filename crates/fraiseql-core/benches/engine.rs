@@ -4,9 +4,11 @@
 //! - `parse_validate`: apollo-compiler's `ExecutableDocument::parse_and_validate` alone;
 //! - `prepare_miss`: `Engine::prepare` of a document it has not seen (parse, validate,
 //!   select the operation and, without variables, plan it), i.e. a plan-cache miss;
-//! - `cache_hit`: `prepare` + `plan` of a repeated document (for a document with variables
-//!   `plan` coerces them and generates the SQL again: that is every request's cost);
-//! - `plan`: `plan` alone on a prepared document with variables: coercion and SQL generation;
+//! - `cache_hit`: `prepare` + `plan_request` of a repeated document, as the server runs it:
+//!   a document whose variables only feed parameters (C1) takes its shared plan and binds
+//!   the values; others with variables (F1_var, connection) coerce them and plan again;
+//! - `plan`: `plan` alone on a prepared document with variables: coercion and SQL generation
+//!   (what a request costs without a shared plan);
 //! - `assemble`: the response body from PostgreSQL's text (fast path: no `null` in it;
 //!   slow path: a `null` in a non-null field, parsed and null-propagated);
 //! - `request`: what the engine does per request on a plan-cache hit: `cache_hit` + `assemble`.
@@ -142,7 +144,9 @@ fn bench_cache_hit(c: &mut Criterion, schema: &Arc<CompiledSchema>) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let prepared = engine.prepare(black_box(doc), None, true).expect("cached");
-                engine.plan(&prepared, black_box(&vars)).expect("plans")
+                engine
+                    .plan_request(&prepared, black_box(&vars), &Default::default())
+                    .expect("plans")
             });
         });
     }
@@ -207,7 +211,9 @@ fn bench_request(c: &mut Criterion, schema: &Arc<CompiledSchema>) {
                 || vec![Ok(Some(text.to_owned()))],
                 |outcomes| {
                     let prepared = engine.prepare(black_box(doc), None, true).expect("cached");
-                    let plan = engine.plan(&prepared, black_box(&vars)).expect("plans");
+                    let (plan, _slots) = engine
+                        .plan_request(&prepared, black_box(&vars), &Default::default())
+                        .expect("plans");
                     assemble(&plan, outcomes)
                 },
                 criterion::BatchSize::SmallInput,

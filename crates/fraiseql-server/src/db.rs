@@ -245,6 +245,15 @@ fn bind_params<'q>(
                 Param::Text(s) => s as &(dyn ToSql + Sync),
                 Param::TextArray(v) => v as &(dyn ToSql + Sync),
                 Param::Int(i) => i as &(dyn ToSql + Sync),
+                Param::Slot(i) => match scope.slots.get(*i) {
+                    Some(v) => v as &(dyn ToSql + Sync),
+                    None => {
+                        return Err(GqlError::new(
+                            codes::INTERNAL,
+                            format!("No value for the plan's variable slot {i}."),
+                        ));
+                    }
+                },
                 Param::Context(key) => match scope.context.values.get(key) {
                     Some(v) => v as &(dyn ToSql + Sync),
                     None => {
@@ -268,6 +277,8 @@ pub struct Scope<'a> {
     pub context: &'a fraiseql_core::plan::RequestContext,
     /// `(setting name, value)` pairs, set with `set_config(name, value, true)`.
     pub settings: &'a [(String, String)],
+    /// The request's values for a shared plan's `Param::Slot`s.
+    pub slots: &'a [String],
 }
 
 /// `SELECT set_config($1, $2, true), ...` for `n` settings: one cached statement per count.

@@ -58,9 +58,9 @@ impl Executor {
                 Ok(p) => p,
                 Err(f) => return failure(f),
             };
-        let plan = match self
+        let (plan, slots) = match self
             .engine
-            .plan_with_context(&prepared, &req.variables, &req.context)
+            .plan_request(&prepared, &req.variables, &req.context)
         {
             Ok(p) => p,
             Err(f) => return failure(f),
@@ -75,6 +75,7 @@ impl Executor {
         let scope = crate::db::Scope {
             context: &req.context,
             settings: &settings,
+            slots: &slots,
         };
         let outcomes = if plan.serial {
             self.run_serially(&plan, scope).await

@@ -1,8 +1,10 @@
 //! The request pipeline's pure stages: parse + validate (cached), plan (SQL per
-//! root field, cached when the operation has no variables), and response assembly.
+//! root field, cached when the operation has no variables, shared with slots when its
+//! variables only feed parameters: see `slots`), and response assembly.
 
 pub mod collect;
 mod inputs;
+mod slots;
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -104,6 +106,8 @@ pub struct Prepared {
     operation_name: Option<String>,
     pub operation_type: OperationType,
     static_plan: Option<Arc<Plan>>,
+    /// A plan shared by every request, its variables bound per request (see `slots`).
+    shared_plan: Option<slots::SharedPlan>,
 }
 
 /// Why a request cannot run at all (no `data` in the response).
@@ -280,6 +284,7 @@ impl Engine {
             operation_name: operation_name.map(str::to_owned),
             operation_type: op_type,
             static_plan: None,
+            shared_plan: None,
             document,
         };
         // Mutations read the request context, so only queries have a static plan.
@@ -289,6 +294,19 @@ impl Engine {
             // A plan that consulted access rules depends on who asks: plan per request.
             if !plan.guarded {
                 prepared.static_plan = Some(Arc::new(plan));
+            }
+        } else if op_type == OperationType::Query
+            && let Some(names) =
+                slots::slot_variables(&self.schema, &prepared.document, self.operation(&prepared))
+        {
+            let markers: JsonMap = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_str().into(), slots::marker(i).into()))
+                .collect();
+            // Planning may refuse a marker (a value check): then plan per request.
+            if let Ok(plan) = self.plan_operation(&prepared, &markers, &RequestContext::default()) {
+                prepared.shared_plan = slots::SharedPlan::new(plan, names);
             }
         }
         Ok(prepared)
@@ -325,13 +343,50 @@ impl Engine {
         Ok(Arc::new(self.plan_operation(prepared, variables, context)?))
     }
 
-    fn plan_operation(
+    /// As [`Engine::plan_with_context`], for execution: the plan may be shared by every
+    /// request of the document, with the texts to bind to its [`crate::sql::Param::Slot`]s
+    /// (empty when the plan has none).
+    pub fn plan_request(
         &self,
         prepared: &Prepared,
         variables: &JsonMap,
         context: &RequestContext,
-    ) -> Result<Plan, RequestFailure> {
-        let operation = self.operation(prepared);
+    ) -> Result<(Arc<Plan>, Vec<String>), RequestFailure> {
+        if let Some(plan) = &prepared.static_plan {
+            return Ok((plan.clone(), Vec::new()));
+        }
+        if let Some(shared) = &prepared.shared_plan
+            // A null or absent variable can change the SQL (`IS NULL`, no condition).
+            && shared
+                .names
+                .iter()
+                .all(|n| variables.get(n.as_str()).is_some_and(|v| !v.is_null()))
+        {
+            let vars = self.coerce(prepared, self.operation(prepared), variables)?;
+            let values = shared
+                .names
+                .iter()
+                .map(|n| {
+                    vars.get(n.as_str())
+                        .map(crate::sql::filter::value_text)
+                        .unwrap_or_default()
+                })
+                .collect();
+            return Ok((shared.plan.clone(), values));
+        }
+        Ok((
+            Arc::new(self.plan_operation(prepared, variables, context)?),
+            Vec::new(),
+        ))
+    }
+
+    /// Coerces the request's variables and checks custom scalar values.
+    fn coerce(
+        &self,
+        prepared: &Prepared,
+        operation: &Operation,
+        variables: &JsonMap,
+    ) -> Result<JsonMap, RequestFailure> {
         let vars = apollo_compiler::request::coerce_variable_values(
             &self.schema.served,
             operation,
@@ -354,6 +409,17 @@ impl Engine {
         if !variable_errors.is_empty() {
             return Err(RequestFailure::Invalid(variable_errors));
         }
+        Ok(vars.into_inner())
+    }
+
+    fn plan_operation(
+        &self,
+        prepared: &Prepared,
+        variables: &JsonMap,
+        context: &RequestContext,
+    ) -> Result<Plan, RequestFailure> {
+        let operation = self.operation(prepared);
+        let vars = self.coerce(prepared, operation, variables)?;
         let ctx = Ctx {
             schema: &self.schema.served,
             doc: &prepared.document,

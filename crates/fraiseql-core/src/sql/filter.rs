@@ -90,7 +90,7 @@ fn bad(path: &str, message: impl std::fmt::Display) -> GqlError {
 }
 
 /// A request value as the text PostgreSQL parses: strings as is, other JSON as JSON.
-fn value_text(v: &JsonValue) -> String {
+pub(crate) fn value_text(v: &JsonValue) -> String {
     match v {
         JsonValue::String(s) => s.as_str().to_owned(),
         other => other.to_string(),

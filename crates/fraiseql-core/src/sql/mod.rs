@@ -18,13 +18,17 @@ pub enum Param {
     /// A text value taken from the request context at execution time (the tenant id):
     /// the statement's text is the same for every tenant, so plans stay shared.
     Context(String),
+    /// The text of the request's variable in slot `i` of a shared plan (see
+    /// `Engine::plan_request`): the statement is planned once per document and each
+    /// request binds its own values.
+    Slot(usize),
 }
 
 impl Param {
     /// The PostgreSQL type name used in the SQL cast.
     pub fn type_name(&self) -> &'static str {
         match self {
-            Param::Text(_) | Param::Context(_) => "text",
+            Param::Text(_) | Param::Context(_) | Param::Slot(_) => "text",
             Param::TextArray(_) => "text[]",
             Param::Int(_) => "int8",
         }
@@ -37,6 +41,7 @@ impl Param {
             Param::TextArray(v) => v.clone().into(),
             Param::Int(i) => (*i).into(),
             Param::Context(key) => serde_json::json!({ "context": key }),
+            Param::Slot(i) => serde_json::json!({ "slot": i }),
         }
     }
 }

@@ -6,4 +6,5 @@ mod http;
 mod mutations;
 mod property;
 mod relations;
+mod shared_plans;
 mod support;

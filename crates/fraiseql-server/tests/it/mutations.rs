@@ -1923,6 +1923,7 @@ async fn run_with_context(state: &AppState, query: &str, context: &RequestContex
                     fraiseql_server::db::Scope {
                         context,
                         settings: &[],
+                        slots: &[],
                     },
                     true,
                 )
