@@ -295,15 +295,64 @@ fn set_config_sql(n: usize) -> String {
 /// message is queued on the first poll, so even a cancelled request leaves no open
 /// transaction (and no setting) on the pooled connection. An error in the statement
 /// makes the COMMIT a rollback.
+/// How a statement is run: prepared once per connection (PostgreSQL may settle on a
+/// generic plan), or unnamed with typed parameters in the same single round trip, so it is
+/// planned with each request's values (`SqlQuery::custom_plan`).
+enum Stmt<'a> {
+    Prepared(tokio_postgres::Statement),
+    Unnamed(&'a SqlQuery),
+}
+
+/// The PostgreSQL type each parameter is sent as (the SQL casts it to the same type).
+fn param_type(p: &Param) -> tokio_postgres::types::Type {
+    use tokio_postgres::types::Type;
+    match p {
+        Param::TextArray(_) => Type::TEXT_ARRAY,
+        Param::Int(_) => Type::INT8,
+        Param::Text(_) | Param::Context(_) | Param::Slot(_) => Type::TEXT,
+    }
+}
+
+async fn query_stmt(
+    client: &deadpool_postgres::Client,
+    stmt: &Stmt<'_>,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Option<tokio_postgres::Row>, tokio_postgres::Error> {
+    match stmt {
+        Stmt::Prepared(s) => client.query_opt(s, params).await,
+        Stmt::Unnamed(q) => {
+            let typed: Vec<(&(dyn ToSql + Sync), tokio_postgres::types::Type)> = params
+                .iter()
+                .zip(&q.params)
+                .map(|(v, p)| (*v, param_type(p)))
+                .collect();
+            Ok(client.query_typed(&q.sql, &typed).await?.into_iter().next())
+        }
+    }
+}
+
+async fn prepare_stmt<'q>(
+    client: &deadpool_postgres::Client,
+    query: &'q SqlQuery,
+) -> Result<Stmt<'q>, (tokio_postgres::Error, Stage)> {
+    if query.custom_plan {
+        return Ok(Stmt::Unnamed(query));
+    }
+    client
+        .prepare_cached(&query.sql)
+        .await
+        .map(Stmt::Prepared)
+        .map_err(|e| (e, Stage::Prepare))
+}
+
 async fn query_scoped(
     client: &deadpool_postgres::Client,
-    stmt: &tokio_postgres::Statement,
+    stmt: &Stmt<'_>,
     params: &[&(dyn ToSql + Sync)],
     settings: &[(String, String)],
 ) -> Result<Option<tokio_postgres::Row>, (tokio_postgres::Error, Stage)> {
     if settings.is_empty() {
-        return client
-            .query_opt(stmt, params)
+        return query_stmt(client, stmt, params)
             .await
             .map_err(|e| (e, Stage::Execute));
     }
@@ -318,7 +367,7 @@ async fn query_scoped(
     let (begin, set, row, commit) = futures::join!(
         client.batch_execute("BEGIN"),
         client.query_one(&set, &set_params),
-        client.query_opt(stmt, params),
+        query_stmt(client, stmt, params),
         client.batch_execute("COMMIT"),
     );
     begin.map_err(|e| (e, Stage::Execute))?;
@@ -339,9 +388,9 @@ pub async fn run(
     // A connection broken by a database restart is noticed on use: retry once on a fresh one.
     for attempt in 0..2 {
         let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
-        let result = match client.prepare_cached(&query.sql).await {
+        let result = match prepare_stmt(&client, query).await {
             Ok(stmt) => query_scoped(&client, &stmt, &params, scope.settings).await,
-            Err(e) => Err((e, Stage::Prepare)),
+            Err(e) => Err(e),
         };
         match result {
             Ok(row) => return Ok(row.and_then(|r| r.get::<_, Option<String>>(0))),
@@ -372,10 +421,9 @@ pub async fn run_mutation(
 ) -> Result<Option<String>, GqlError> {
     let params = bind_params(query, &scope)?;
     let client = pool.get().await.map_err(|e| unavailable(&e, dev))?;
-    let stmt = client
-        .prepare_cached(&query.sql)
+    let stmt = prepare_stmt(&client, query)
         .await
-        .map_err(|e| statement_error(&e, Stage::Prepare, dev))?;
+        .map_err(|(e, stage)| statement_error(&e, stage, dev))?;
     match query_scoped(&client, &stmt, &params, scope.settings).await {
         Ok(row) => Ok(row.and_then(|r| r.get::<_, Option<String>>(0))),
         Err((e, stage)) => {

@@ -285,10 +285,20 @@ async fn explain(
                 let params: Vec<serde_json::Value> =
                     query.params.iter().map(|p| p.to_json()).collect();
                 if json {
-                    out.push(serde_json::json!({"field": key, "sql": query.sql, "params": params}));
+                    out.push(serde_json::json!({
+                        "field": key,
+                        "sql": query.sql,
+                        "params": params,
+                        "custom_plan": query.custom_plan,
+                    }));
                 } else {
+                    let custom = if query.custom_plan {
+                        "\n-- custom plan: sent unnamed, planned with these values each time"
+                    } else {
+                        ""
+                    };
                     println!(
-                        "-- {key}\n{};\n-- params: {}\n",
+                        "-- {key}\n{};\n-- params: {}{custom}\n",
                         query.sql,
                         serde_json::Value::Array(params)
                     );

@@ -298,6 +298,10 @@ pub(crate) fn scalar_op(
     operand: &JsonValue,
     path: &str,
 ) -> Result<String, GqlError> {
+    // Equality's selectivity barely depends on the value; a range's or pattern's does.
+    if !matches!(op, Op::Eq | Op::Neq | Op::In | Op::Nin | Op::IsNull) {
+        sql.custom_plan = true;
+    }
     // A JSON field compares JSON values: its operands are JSON-encoded, strings included.
     let is_json = t.kind == Some(ScalarKind::Json);
     let value_text = |v: &JsonValue| {
@@ -423,6 +427,7 @@ fn array_condition(
     row: &Row<'_>,
     path: &str,
 ) -> Result<Option<String>, GqlError> {
+    sql.custom_plan = true;
     let JsonValue::Object(ops) = v else {
         return Err(bad(path, "expected an object of operators"));
     };
@@ -469,6 +474,7 @@ fn list_condition(
     v: &JsonValue,
     path: &str,
 ) -> Result<Option<String>, GqlError> {
+    sql.custom_plan = true;
     let JsonValue::Object(ops) = v else {
         return Err(bad(path, "expected an object with some, every or none"));
     };

@@ -52,6 +52,10 @@ impl Param {
 pub struct SqlQuery {
     pub sql: String,
     pub params: Vec<Param>,
+    /// The statement filters with an operator whose selectivity depends on the value (a
+    /// range, a pattern, an array or JSON test): run it unnamed, so PostgreSQL plans it
+    /// with the values each time instead of settling on a generic plan that ignores them.
+    pub custom_plan: bool,
 }
 
 /// Builds one statement: the text, its parameters and fresh aliases.
@@ -59,6 +63,8 @@ pub struct SqlQuery {
 pub(crate) struct Sql {
     pub params: Vec<Param>,
     aliases: usize,
+    /// See [`SqlQuery::custom_plan`].
+    pub custom_plan: bool,
 }
 
 impl Sql {

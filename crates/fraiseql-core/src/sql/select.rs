@@ -61,6 +61,7 @@ impl<'a> Planner<'a> {
             SqlQuery {
                 sql: text,
                 params: sql.params,
+                custom_plan: sql.custom_plan,
             },
             shape,
         ))

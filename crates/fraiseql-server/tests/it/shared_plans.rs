@@ -195,3 +195,80 @@ async fn values_that_change_the_sql_are_planned_per_request() {
     drop(state);
     drop(db);
 }
+
+/// The statements a document plans: (SQL, custom plan).
+fn statements(state: &AppState, query: &str) -> Vec<(String, bool)> {
+    let engine = &state.executor.engine;
+    let prepared = engine.prepare(query, None, true).expect("prepares");
+    let plan = engine.plan(&prepared, &Default::default()).expect("plans");
+    plan.queries()
+        .map(|q| (q.sql.clone(), q.custom_plan))
+        .collect()
+}
+
+#[tokio::test]
+async fn range_and_pattern_filters_are_planned_with_their_values() {
+    let (db, state) = support::demo_with("custom_plans", |c| c.database.pool_size = 1).await;
+    let cases = [
+        ("{ users(where: {username: {eq: \"x\"}}) { id } }", false),
+        ("{ users(where: {age: {in: [30, 31]}}) { id } }", false),
+        ("{ users(where: {age: {gte: 30}}) { id } }", true),
+        (
+            "{ users(where: {username: {startsWith: \"ali\"}}) { id } }",
+            true,
+        ),
+        (
+            "{ posts(where: {author: {username: {eq: \"x\"}}}) { id } }",
+            false,
+        ),
+        (
+            "{ posts(where: {author: {username: {contains: \"li\"}}}) { id } }",
+            true,
+        ),
+        ("{ users(limit: 3) { id } }", false),
+    ];
+    for (q, custom) in cases {
+        let s = statements(&state, q);
+        assert_eq!(s[0].1, custom, "{q}: {}", s[0].0);
+    }
+
+    // Over the one pooled connection: the equality statement is prepared (and kept), the
+    // range statement is sent unnamed and leaves no prepared statement behind.
+    let eq = "{ users(where: {username: {eq: \"alice.martin\"}}) { username } }";
+    let range =
+        "{ users(where: {age: {gte: 60}}, orderBy: [{age: DESC}], limit: 2) { username age } }";
+    for q in [eq, range] {
+        let r = support::execute(&state, q, json!({})).await;
+        assert!(r.get("errors").is_none(), "{q}: {r}");
+    }
+    let r = support::execute(&state, eq, json!({})).await;
+    assert_eq!(r["data"]["users"][0]["username"], json!("alice.martin"));
+    let client = state
+        .executor
+        .pool
+        .get()
+        .await
+        .expect("the pooled connection");
+    let prepared: Vec<String> = client
+        .query("SELECT statement FROM pg_prepared_statements", &[])
+        .await
+        .expect("pg_prepared_statements")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let (eq_sql, range_sql) = (
+        &statements(&state, eq)[0].0,
+        &statements(&state, range)[0].0,
+    );
+    assert!(
+        prepared.iter().any(|s| s.contains(eq_sql.as_str())),
+        "{prepared:?}"
+    );
+    assert!(
+        !prepared.iter().any(|s| s.contains(range_sql.as_str())),
+        "{prepared:?}"
+    );
+    drop(client);
+    drop(state);
+    drop(db);
+}
