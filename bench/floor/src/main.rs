@@ -8,7 +8,10 @@
 //! (default 8), and either
 //! - `FLOOR_SPEC`: a JSON file `{"statements": [{"key": "user", "sql": "...", "params":
 //!   [P, ...]}, ...]}` where each parameter P is `{"ptr": "/variables/id"}` (a JSON pointer
-//!   into the request body) or `{"value": V}` (a constant, e.g. from `fraiseql explain`); or
+//!   into the request body) or `{"value": V}` (a constant, e.g. from `fraiseql explain`), and
+//!   `"custom_plan": true` when `fraiseql explain` marks the statement so: it is then sent
+//!   unnamed with typed parameters (`query_typed`), planned with each request's values, as
+//!   FraiseQL sends it; or
 //! - `FLOOR_SQL` (one statement returning one text column), `FLOOR_PARAMS` (comma-separated
 //!   JSON pointers into the request body) and `FLOOR_KEY` (the root field name).
 //!
@@ -24,7 +27,7 @@ use axum::extract::State;
 use axum::routing::post;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde_json::Value;
-use tokio_postgres::types::ToSql;
+use tokio_postgres::types::{ToSql, Type};
 
 enum ParamSpec {
     Pointer(String),
@@ -35,6 +38,7 @@ struct Statement {
     key: String,
     sql: String,
     params: Vec<ParamSpec>,
+    custom_plan: bool,
 }
 
 struct Floor {
@@ -67,6 +71,14 @@ impl Bound {
         }
     }
 
+    fn sql_type(&self) -> Type {
+        match self {
+            Bound::Int(_) => Type::INT8,
+            Bound::TextArray(_) => Type::TEXT_ARRAY,
+            Bound::Text(_) | Bound::Null(_) => Type::TEXT,
+        }
+    }
+
     fn as_sql(&self) -> &(dyn ToSql + Sync) {
         match self {
             Bound::Text(s) => s,
@@ -80,6 +92,18 @@ impl Bound {
 async fn run_one(pool: &Pool, stmt: &Statement, values: Vec<Bound>) -> Result<String, String> {
     let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(Bound::as_sql).collect();
     let client = pool.get().await.map_err(|e| e.to_string())?;
+    if stmt.custom_plan {
+        let typed: Vec<(&(dyn ToSql + Sync), Type)> =
+            values.iter().map(|v| (v.as_sql(), v.sql_type())).collect();
+        let rows = client
+            .query_typed(&stmt.sql, &typed)
+            .await
+            .map_err(|e| e.to_string())?;
+        let row = rows.first().ok_or("no row")?;
+        return Ok(row
+            .get::<_, Option<String>>(0)
+            .unwrap_or_else(|| "null".to_owned()));
+    }
     let prepared = client
         .prepare_cached(&stmt.sql)
         .await
@@ -184,6 +208,7 @@ fn statements_from_env(var: impl Fn(&str, &str) -> String) -> Vec<Statement> {
                             .collect()
                     })
                     .unwrap_or_default(),
+                custom_plan: s["custom_plan"].as_bool().unwrap_or(false),
             })
             .collect();
     }
@@ -195,6 +220,7 @@ fn statements_from_env(var: impl Fn(&str, &str) -> String) -> Vec<Statement> {
             .filter(|s| !s.is_empty())
             .map(|s| ParamSpec::Pointer(s.to_owned()))
             .collect(),
+        custom_plan: false,
     }]
 }
 
