@@ -3,7 +3,8 @@
 one engine at a time, against one PostgreSQL, and writes bench/results/<date>-<commit>.md.
 
 Engines: pgbench (raw PostgreSQL, the SQL FraiseQL emits), floor (bench/floor), fraiseql,
-v2 (FraiseQL v2 2.15.0, result cache off), v2-cache (the same, cache on), postgraphile.
+v2 (FraiseQL v2 2.15.0, result cache off), v2-cache (the same, result cache on and every
+query given a cache TTL), postgraphile.
 Run through bench/run.sh, which builds and installs what is needed first.
 """
 
@@ -273,11 +274,11 @@ def percentile(sorted_vals, p):
     return sorted_vals[k]
 
 
-def run_pgbench(url, script, defines, seconds, args, logdir):
+def run_pgbench(url, script, defines, seconds, args, logdir, mode="prepared"):
     for f in os.listdir(logdir):
         os.unlink(os.path.join(logdir, f))
     prefix = os.path.join(logdir, "pgb")
-    cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(args.conns), "-j", str(args.threads),
+    cmd = ["pgbench", "-n", "-M", mode, "-c", str(args.conns), "-j", str(args.threads),
            "-T", str(seconds), "-f", script, "-l", f"--log-prefix={prefix}"]
     for k, v in defines.items():
         cmd += ["-D", f"{k}={v}"]
@@ -324,18 +325,27 @@ def variable_values(workload):
 
 
 def statements_of(plan):
-    """[(response key, sql, params)] from `fraiseql explain --json`."""
+    """[(response key, sql, params, custom_plan)] from `fraiseql explain --json`.
+
+    custom_plan: FraiseQL sends the statement unnamed (planned with its values each time)
+    instead of preparing it once; the floor and pgbench then do the same."""
     out = []
     for i, st in enumerate(plan):
         key = st.get("field") or st.get("key") or st.get("alias") or st.get("name") or f"f{i}"
-        out.append((key, st["sql"], st.get("params", [])))
+        out.append((key, st["sql"], st.get("params", []), bool(st.get("custom_plan", False))))
     return out
+
+
+def pgbench_mode(statements):
+    """pgbench's protocol for a workload: `extended` (unnamed statements, planned with the
+    values each time) when FraiseQL sends every statement unnamed, else `prepared`."""
+    return "extended" if statements and all(st[3] for st in statements) else "prepared"
 
 
 def floor_spec(workload, statements):
     values = variable_values(workload)
     specs = []
-    for key, sql, params in statements:
+    for key, sql, params, custom_plan in statements:
         ps = []
         for p in params:
             ptr = None
@@ -343,7 +353,7 @@ def floor_spec(workload, statements):
                 if p == v or (isinstance(p, str) and not isinstance(v, str) and _json_eq(p, v)):
                     ptr = f"/variables/{name}"
             ps.append({"ptr": ptr} if ptr else {"value": p})
-        specs.append({"key": key, "sql": sql, "params": ps})
+        specs.append({"key": key, "sql": sql, "params": ps, "custom_plan": custom_plan})
     return {"statements": specs}
 
 
@@ -368,7 +378,7 @@ def pgbench_script(statements):
     ids = {str(W.CHECK_ID): ":id", str(W.CHECK_WID): ":wid", "bio 777": "'bio ' || :rnd"}
     lines = ["\\set id random(1, 10000)", "\\set wid random(5001, 10000)", "\\set rnd random(1, 1000000)"]
     defines = {}
-    for si, (_, sql, params) in enumerate(statements):
+    for si, (_, sql, params, _custom) in enumerate(statements):
         def subst(m):
             i = int(m.group(1)) - 1
             p = params[i]
@@ -427,31 +437,70 @@ def start_floor(args, workload):
                    get_probe(f"http://127.0.0.1:{port}/healthz"))
 
 
-def v2_compile(args):
-    """fraiseql-cli compile bench/v2/schema.json -> work/v2/schema.compiled.json."""
+# v2's result cache (`cache_enabled = true`, the default of fraiseql-server 2.15.0) only
+# covers the queries whose definition declares `cache_ttl_seconds`: the server wraps its
+# adapter with CachedDatabaseAdapter::with_cache_metadata_from_schema (server/
+# initialization.rs, build_cached_adapter), which turns on opt-in mode, and in opt-in mode
+# a read of a view no query declares a TTL for goes straight to PostgreSQL (fraiseql-core's
+# cache/adapter/mod.rs and query.rs). bench/v2/schema.json declares none, so v2-cache is
+# compiled from a copy of it with this TTL on every query: longer than a whole run, so no
+# entry expires while it is measured; M1's mutations still evict the entries of v_user
+# (the view of updateUser's return type). v2 (cache off) is compiled from the file as is.
+V2_CACHE_TTL_SECONDS = 3600
+
+
+def v2_compile(args, cache_on):
+    """fraiseql-cli compile bench/v2/schema.json -> work/v2/schema.compiled.json (v2), or
+    the same with `cache_ttl_seconds` on every query -> work/v2/schema-cache.compiled.json
+    (v2-cache)."""
     d = os.path.join(args.work, "v2")
     os.makedirs(d, exist_ok=True)
-    out = os.path.join(d, "schema.compiled.json")
+    src = os.path.join(BENCH, "v2", "schema.json")
+    if cache_on:
+        with open(src) as f:
+            schema = json.load(f)
+        for q in schema["queries"]:
+            q["cache_ttl_seconds"] = V2_CACHE_TTL_SECONDS
+        src = os.path.join(d, "schema-cache.json")
+        with open(src, "w") as f:
+            json.dump(schema, f, indent=1)
+    out = os.path.join(d, "schema-cache.compiled.json" if cache_on else "schema.compiled.json")
     cli = os.path.join(args.cache, "v2", "fraiseql-cli", "bin", "fraiseql-cli")
-    p = subprocess.run([cli, "compile", os.path.join(BENCH, "v2", "schema.json"), "--output", out,
+    p = subprocess.run([cli, "compile", src, "--output", out,
                         "--database", args.db_url], cwd=d, text=True, capture_output=True, timeout=120,
                        env=clean_env())
     if p.returncode != 0:
         raise RuntimeError(f"fraiseql-cli compile failed: {(p.stdout + p.stderr)[-800:]}")
+    with open(out) as f:
+        ttls = [q.get("cache_ttl_seconds") for q in json.load(f).get("queries", [])]
+    if cache_on and (not ttls or None in ttls):
+        raise RuntimeError(f"{out}: a query has no cache_ttl_seconds, so v2's cache would not cover it")
+    if not cache_on and any(t is not None for t in ttls):
+        raise RuntimeError(f"{out}: a query declares cache_ttl_seconds")
     return out
 
 
-def start_v2(args, cache_on):
+# v2's query complexity limit (server.toml `[validation] max_query_complexity`). The
+# default, 100, refuses Q3 (score 121) and F1 (101); this bound is above every workload.
+V2_MAX_COMPLEXITY = 1000
+
+
+def start_v2(args, cache_on, schema_path):
     d = os.path.join(args.work, "v2")
     port = free_port()
     cfg = os.path.join(d, f"server-{'cache' if cache_on else 'nocache'}.toml")
     with open(cfg, "w") as f:
-        f.write(f'schema_path = "{args.v2_schema}"\n'
+        f.write(f'schema_path = "{schema_path}"\n'
                 f'database_url = "{args.db_url}"\n'
                 f'bind_addr = "127.0.0.1:{port}"\n'
                 f"cache_enabled = {'true' if cache_on else 'false'}\n"
                 f"pool_min_size = 2\n"
-                f"pool_max_size = {args.conns}\n")
+                f"pool_max_size = {args.conns}\n"
+                # The request validator's complexity limit defaults to 100
+                # (fraiseql-core's RequestValidator::default); Q3 scores 121 and F1 101.
+                # `[validation]` is ServerConfig.validation, which takes precedence over
+                # the compiled schema's validation_config (server/initialization.rs).
+                f"\n[validation]\nmax_query_complexity = {V2_MAX_COMPLEXITY}\n")
     env = clean_env(FRAISEQL_ENV="development", DATABASE_URL=args.db_url, RUST_LOG="warn",
                     FRAISEQL_RATE_LIMITING_ENABLED="false")
     server = os.path.join(args.cache, "v2", "fraiseql-server", "bin", "fraiseql-server")
@@ -504,9 +553,15 @@ def measure_http(args, eng, workload, results, floor_answers):
     key = (eng.name, workload)
     tmpl = W.template(queries_for(eng.name), workload)
     check_body = W.concrete(tmpl)
+    v2 = eng.name in ("v2", "v2-cache")
+    if v2 and workload == "M1":
+        v2_m1_reset(args)
     status, text = post(eng.url, check_body)
     problem = check_response(status, text)
     note = ""
+    if problem is None and v2 and workload == "M1":
+        problem = v2_m1_check(args, text)
+        note = "" if problem else f"response and row checked against app.users id {W.CHECK_WID}"
     if problem is None and eng.name == "fraiseql" and workload in floor_answers:
         ftext = floor_answers[workload]
         if ftext == text:
@@ -528,8 +583,12 @@ def measure_http(args, eng, workload, results, floor_answers):
     run_wrk(eng.url, body_file, args.warmup, args)
     with Sampler(eng.proc.pid) as s:
         r = run_wrk(eng.url, body_file, args.duration, args)
+    if v2 and workload == "M1":
+        v2_m1_reset(args)
     status, text = post(eng.url, check_body)
     after = check_response(status, text)
+    if after is None and v2 and workload == "M1":
+        after = v2_m1_check(args, text)
     r.update(cpu=s.cpu, pg_cpu=s.pg_cpu, peak_rss_run=s.peak_rss, note=note)
     if after:
         r["note"] = (note + "; " if note else "") + f"after the run: {after}"
@@ -537,6 +596,39 @@ def measure_http(args, eng, workload, results, floor_answers):
     log(f"  {eng.name:12} {workload}: {r['rps']:9.1f} req/s  p50 {r['p50_us'] / 1000:7.2f} ms  "
         f"p99 {r['p99_us'] / 1000:7.2f} ms  errors {r['errors']}  cpu {s.cpu or 0:.2f}  pg cpu {s.pg_cpu:.2f}"
         + (f"  ({r['note']})" if r["note"] else ""))
+
+
+V2_M1_BEFORE = "bio before the v2 check"
+
+
+def v2_m1_reset(args):
+    """Before v2's M1 check: sets the check row's bio to a value the check request
+    replaces, so that v2_m1_check sees v2's own write."""
+    sh(["psql", "-q", "-v", "ON_ERROR_STOP=1", args.db_url, "-c",
+        f"UPDATE app.users SET bio = {pg_literal(V2_M1_BEFORE)} WHERE id = {int(W.CHECK_WID)}"])
+
+
+def v2_m1_check(args, text):
+    """v2's M1 answer (through fn_update_user_v2, whose entity_id is a UUID made from the
+    integer id) must be the written row: updateUser {id, fullName, bio} equal to app.users
+    id CHECK_WID as v_user shows it, and the row's bio the one the request sent. None when
+    right, else the reason."""
+    bio = json.loads(W.concrete(json.dumps(W.V2["M1"][1])))["i"]["bio"]
+    try:
+        row = sh(["psql", "-At", "-v", "ON_ERROR_STOP=1", args.db_url, "-c",
+                  "SELECT json_build_object('id', id::text, 'fullName', full_name, 'bio', bio) "
+                  f"FROM app.users WHERE id = {int(W.CHECK_WID)}"]).strip()
+    except RuntimeError as e:
+        return f"could not read app.users {W.CHECK_WID}: {e}"
+    expected = json.loads(row) if row else None
+    got = (_loads(text) or {}).get("data", {}).get("updateUser")
+    if expected is None:
+        return f"app.users has no row {W.CHECK_WID}"
+    if expected["bio"] != bio:
+        return f"the row was not written: bio is {expected['bio']!r}, the request sent {bio!r}"
+    if got != expected:
+        return f"updateUser is {json.dumps(got)[:200]}, the row is {json.dumps(expected)[:200]}"
+    return None
 
 
 def _loads(t):
@@ -583,7 +675,10 @@ def machine_line(args):
                 cpu = line.split(":", 1)[1].strip()
                 break
     mem = proc_meminfo_gib()
-    pgv = sh(["psql", "-At", args.db_url, "-c", "SHOW server_version"]).strip()
+    # The server's version, asked of the maintenance database: the bench database may not
+    # exist yet (load_data creates it).
+    base = args.db_url.rsplit("/", 1)[0]
+    pgv = sh(["psql", "-At", f"{base}/postgres", "-c", "SHOW server_version"]).strip()
     load = open("/proc/loadavg").read().split()[:3]
     return (f"{os.cpu_count()} cores ({cpu}), {mem:.1f} GiB memory, PostgreSQL {pgv}, "
             f"{os.uname().sysname} {os.uname().release}; load average at start {' '.join(load)}")
@@ -637,7 +732,7 @@ def write_report(args, machine, commit, results, engines_info, unavailable, note
     L.append(f"# Benchmark {day}, commit {commit}{' (quick)' if args.quick else ''}\n")
     L.append(f"- machine: {machine}")
     L.append(f"- load: wrk, {args.threads} threads, {args.conns} connections, {args.warmup} s warm-up then "
-             f"{args.duration} s per engine per workload; pgbench -M prepared, {args.conns} clients, "
+             f"{args.duration} s per engine per workload; pgbench -M prepared (-M extended where FraiseQL sends the statements unnamed: custom plans), {args.conns} clients, "
              f"{args.threads} threads, same durations; engines one at a time, same database")
     L.append(f"- command: `{args.command}`")
     L.append(f"- tools and peers: {versions(args)}")
@@ -707,8 +802,9 @@ def write_report(args, machine, commit, results, engines_info, unavailable, note
         if w in explained:
             L.append(f"**{w}**\n")
             L.append("```sql")
-            for key, sql, params in explained[w]:
-                L.append(f"-- {key}  params: {json.dumps(params)}")
+            for key, sql, params, custom_plan in explained[w]:
+                plan = "  (custom plan: sent unnamed)" if custom_plan else ""
+                L.append(f"-- {key}  params: {json.dumps(params)}{plan}")
                 L.append(sql)
             L.append("```\n")
     with open(path, "w") as f:
@@ -789,6 +885,12 @@ def run(args):
             msg = str(e)
             notes.append(f"{w}: `fraiseql explain` failed: {msg.strip()[:300]}")
             log(f"{w}: fraiseql explain failed: {msg.strip()[:300]}")
+    if "v2" in args.engines or "v2-cache" in args.engines:
+        notes.append(f"v2 runs with `cache_enabled = false`; v2-cache with `cache_enabled = true` and a schema "
+                     f"compiled with `cache_ttl_seconds = {V2_CACHE_TTL_SECONDS}` on every query (v2 2.15.0 "
+                     "caches only queries that declare one), so repeated identical reads are answered "
+                     "without PostgreSQL (bench/v2/cache-check.py counts it); M1's mutations evict v_user's "
+                     "entries.")
 
     for engine in [e for e in ALL_ENGINES if e in args.engines]:
         if engine in unavailable:
@@ -820,22 +922,23 @@ def run_pgbench_engine(args, explained, results):
             results[("pgbench", w)] = {"failed": "no SQL from fraiseql explain"}
             continue
         script, defines = pgbench_script(explained[w])
+        mode = pgbench_mode(explained[w])
         path = os.path.join(args.work, f"pgbench-{w}.sql")
         with open(path, "w") as f:
             f.write(script)
         logdir = os.path.join(args.work, "pgbench")
         # The check: one transaction per client must succeed.
         try:
-            cmd = ["pgbench", "-n", "-M", "prepared", "-c", "1", "-t", "1", "-f", path]
+            cmd = ["pgbench", "-n", "-M", mode, "-c", "1", "-t", "1", "-f", path]
             for k, v in defines.items():
                 cmd += ["-D", f"{k}={v}"]
             p = subprocess.run(cmd + [args.db_url], text=True, capture_output=True, timeout=60)
             if p.returncode != 0 or "number of failed transactions: 0" not in p.stdout:
                 raise RuntimeError((p.stdout + p.stderr)[-400:])
-            run_pgbench(args.db_url, path, defines, args.warmup, args, logdir)
+            run_pgbench(args.db_url, path, defines, args.warmup, args, logdir, mode)
             with Sampler(None) as s:
-                r = run_pgbench(args.db_url, path, defines, args.duration, args, logdir)
-            r.update(pg_cpu=s.pg_cpu, cpu=None, note="")
+                r = run_pgbench(args.db_url, path, defines, args.duration, args, logdir, mode)
+            r.update(pg_cpu=s.pg_cpu, cpu=None, note="" if mode == "prepared" else "-M extended")
             results[("pgbench", w)] = r
             log(f"  pgbench      {w}: {r['rps']:9.1f} tps    p50 {fmt_ms(r['p50_us'])} ms  "
                 f"p99 {fmt_ms(r['p99_us'])} ms  failed {r['errors']}  pg cpu {s.pg_cpu:.2f}")
@@ -865,14 +968,11 @@ def run_floor_engine(args, explained, results, engines_info, floor_answers):
 
 
 def run_http_engine(args, engine, results, engines_info, floor_answers):
-    if engine in ("v2", "v2-cache") and not getattr(args, "v2_schema", None):
-        args.v2_schema = v2_compile(args)
     if engine == "fraiseql":
         eng = start_fraiseql(args)
-    elif engine == "v2":
-        eng = start_v2(args, cache_on=False)
-    elif engine == "v2-cache":
-        eng = start_v2(args, cache_on=True)
+    elif engine in ("v2", "v2-cache"):
+        cache_on = engine == "v2-cache"
+        eng = start_v2(args, cache_on, v2_compile(args, cache_on))
     else:
         eng = start_postgraphile(args)
     try:

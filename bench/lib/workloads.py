@@ -51,7 +51,9 @@ FRAISEQL = {
 }
 
 # FraiseQL v2 2.15.0 (bench/v2/schema.json). Same shapes; differences: orderBy items are
-# {field, direction}; the mutation returns the User itself (no result union); T1's
+# {field, direction}; the prefix operator is `startswith` (v2's WHERE operators are
+# lower-case: fraiseql-db's where_clause/operator_table.rs); the mutation returns the User
+# itself (no result union), through fn_update_user_v2 (bench/functions.sql); T1's
 # per-author lists are list queries with a declared authorId argument (v2 maps a declared
 # argument to the view's real column when the argument is named like the column: an `ID`
 # argument named otherwise, e.g. authorId, is compiled as a uuid column of that name),
@@ -60,7 +62,7 @@ V2 = {
     "Q1": FRAISEQL["Q1"],
     "Q2": FRAISEQL["Q2"],
     "Q3": FRAISEQL["Q3"],
-    "F1": ('{ posts(where: {author: {username: {startsWith: "user_00"}}, viewCount: {gte: 1000, lt: 1100}}, '
+    "F1": ('{ posts(where: {author: {username: {startswith: "user_00"}}, viewCount: {gte: 1000, lt: 1100}}, '
            'orderBy: [{field: "viewCount", direction: DESC}], limit: 20) { id title viewCount author { username } } }',
            None),
     "C1": FRAISEQL["C1"],
