@@ -5,7 +5,7 @@
 # usage: bench/run.sh [--quick] [--engines a,b,...] [--workloads Q1,...] [--no-install] [--worktree]
 #                     [--duration S] [--warmup S] [--conns N] [--threads N] [--out FILE]
 #   --quick       1 s warm-up + 4 s per engine per workload (default: 5 s + 20 s)
-#   --engines     any of pgbench,floor,fraiseql,v2,v2-cache,postgraphile (default: all)
+#   --engines     any of pgbench,floor,fraiseql,fraiseql-cache,v2,v2-cache,postgraphile (default: all)
 #   --no-install  do not install missing peers (v2, PostGraphile): report them unavailable
 #   --worktree    build FraiseQL from the work tree instead of the committed HEAD
 # env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/fraiseql_bench; the
@@ -16,7 +16,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="${BENCH_CACHE:-$HOME/.cache/fraiseql-bench}"
 export BENCH_CACHE="$cache"
 cmd="bench/run.sh${*:+ $*}"
-install=1; source=head; engines="pgbench,floor,fraiseql,v2,v2-cache,postgraphile"; pass=()
+install=1; source=head; engines="pgbench,floor,fraiseql,fraiseql-cache,v2,v2-cache,postgraphile"; pass=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-install) install=0 ;;

@@ -29,8 +29,11 @@ import workloads as W  # noqa: E402
 
 BENCH = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(BENCH)
-ALL_ENGINES = ["pgbench", "floor", "fraiseql", "v2", "v2-cache", "postgraphile"]
-HTTP_ENGINES = ["floor", "fraiseql", "v2", "v2-cache", "postgraphile"]
+ALL_ENGINES = ["pgbench", "floor", "fraiseql", "fraiseql-cache", "v2", "v2-cache", "postgraphile"]
+HTTP_ENGINES = ["floor", "fraiseql", "fraiseql-cache", "v2", "v2-cache", "postgraphile"]
+# fraiseql-cache: FraiseQL with its result cache on ([cache], off by default), with the TTL
+# v2-cache gets (V2_CACHE_TTL_SECONDS), to compare the two caches like for like.
+FRAISEQL_CACHE_TTL_MS = 3_600_000
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 STARTED = []  # Popen objects we own, killed on exit
 
@@ -417,14 +420,17 @@ def started(name, proc, url, probe, timeout=120):
     return Engine(name, proc, url, t, proc_status_kb(proc.pid, "VmRSS"))
 
 
-def start_fraiseql(args):
+def start_fraiseql(args, cache_on=False):
     port = free_port()
     url = f"http://127.0.0.1:{port}/graphql"
     env = clean_env(FRAISEQL_LOG="warn")
+    if cache_on:
+        env.update(FRAISEQL_CACHE_ENABLED="true", FRAISEQL_CACHE_TTL_MS=str(FRAISEQL_CACHE_TTL_MS))
     cmd = [args.fraiseql_bin, "serve", "--schema", os.path.join(BENCH, "schema.graphql"),
            "--database-url", args.db_url, "--listen", f"127.0.0.1:{port}"]
-    p = spawn(cmd, os.path.join(args.work, "fraiseql.log"), env=env, cwd=args.work)
-    return started("fraiseql", p, url, get_probe(f"http://127.0.0.1:{port}/readyz"))
+    name = "fraiseql-cache" if cache_on else "fraiseql"
+    p = spawn(cmd, os.path.join(args.work, f"{name}.log"), env=env, cwd=args.work)
+    return started(name, p, url, get_probe(f"http://127.0.0.1:{port}/readyz"))
 
 
 def start_floor(args, workload):
@@ -562,7 +568,7 @@ def measure_http(args, eng, workload, results, floor_answers):
     if problem is None and v2 and workload == "M1":
         problem = v2_m1_check(args, text)
         note = "" if problem else f"response and row checked against app.users id {W.CHECK_WID}"
-    if problem is None and eng.name == "fraiseql" and workload in floor_answers:
+    if problem is None and eng.name in ("fraiseql", "fraiseql-cache") and workload in floor_answers:
         ftext = floor_answers[workload]
         if ftext == text:
             note = "identical to the floor's response"
@@ -780,6 +786,18 @@ def write_report(args, machine, commit, results, engines_info, unavailable, note
         f = rps("fraiseql", w)
         L.append(f"| {w} | " + " | ".join(fmt_ratio(f, rps(e, w)) for e, _ in refs) + " |")
     L.append("")
+    if "fraiseql-cache" in engines:
+        L.append("## Ratios with result caches on: FraiseQL `[cache]` ÷ each reference\n")
+        L.append(f"Both caches keep an entry {FRAISEQL_CACHE_TTL_MS // 1000} s; a mutation empties "
+                 "FraiseQL's (v2's: the entries of the views it touches).\n")
+        crefs = [("fraiseql", "÷ FraiseQL (cache off)"), ("v2-cache", "÷ v2 (cache on)"),
+                 ("postgraphile", "÷ PostGraphile")]
+        L.append("| workload | " + " | ".join(t for _, t in crefs) + " |")
+        L.append("|---|" + "---:|" * len(crefs))
+        for w in W.WORKLOADS:
+            f = rps("fraiseql-cache", w)
+            L.append(f"| {w} | " + " | ".join(fmt_ratio(f, rps(e, w)) for e, _ in crefs) + " |")
+        L.append("")
     L.append("## Processes\n")
     L.append("| engine | start-up to ready (s) | idle RSS (MiB) | peak RSS (MiB) |")
     L.append("|---|---:|---:|---:|")
@@ -968,8 +986,8 @@ def run_floor_engine(args, explained, results, engines_info, floor_answers):
 
 
 def run_http_engine(args, engine, results, engines_info, floor_answers):
-    if engine == "fraiseql":
-        eng = start_fraiseql(args)
+    if engine in ("fraiseql", "fraiseql-cache"):
+        eng = start_fraiseql(args, cache_on=engine == "fraiseql-cache")
     elif engine in ("v2", "v2-cache"):
         cache_on = engine == "v2-cache"
         eng = start_v2(args, cache_on, v2_compile(args, cache_on))

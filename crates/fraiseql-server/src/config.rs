@@ -27,7 +27,30 @@ pub struct Config {
     pub schema: SchemaConfig,
     pub query: QueryConfig,
     pub mutations: MutationsConfig,
+    pub cache: CacheConfig,
     pub auth: fraiseql_auth::AuthConfig,
+}
+
+/// `[cache]`: the result cache of query responses (off by default).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CacheConfig {
+    /// Keep query responses and answer identical requests from memory.
+    pub enabled: bool,
+    /// How long a response is kept, in ms: the most a write made elsewhere can go unseen.
+    pub ttl_ms: u64,
+    /// Responses kept at most; the least used go first.
+    pub max_entries: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig {
+            enabled: false,
+            ttl_ms: 1_000,
+            max_entries: 10_000,
+        }
+    }
 }
 
 /// `[mutations]`
@@ -185,6 +208,9 @@ pub const ENV_KEYS: &[(&str, &str)] = &[
         "FRAISEQL_DEV_CONTEXT_HEADERS",
         "mutations.dev_context_headers",
     ),
+    ("FRAISEQL_CACHE_ENABLED", "cache.enabled"),
+    ("FRAISEQL_CACHE_TTL_MS", "cache.ttl_ms"),
+    ("FRAISEQL_CACHE_MAX_ENTRIES", "cache.max_entries"),
     ("FRAISEQL_AUTH_REQUIRED", "auth.required"),
     ("FRAISEQL_AUTH_ANONYMOUS_ROLE", "auth.anonymous_role"),
     ("FRAISEQL_AUTH_COOKIE", "auth.cookie"),
@@ -312,6 +338,9 @@ impl Config {
                 }
                 self.mutations.dev_context_headers = map;
             }
+            "cache.enabled" => self.cache.enabled = parse(value)?,
+            "cache.ttl_ms" => self.cache.ttl_ms = parse(value)?,
+            "cache.max_entries" => self.cache.max_entries = parse(value)?,
             "auth.required" => self.auth.required = parse(value)?,
             "auth.anonymous_role" => self.auth.anonymous_role = value.to_owned(),
             "auth.cookie" => self.auth.cookie = Some(value.to_owned()),
@@ -348,6 +377,9 @@ impl Config {
                 "query.default_limit ({}) must be between 0 and query.max_limit ({}), and max_limit at least 1",
                 self.query.default_limit, self.query.max_limit
             ));
+        }
+        if self.cache.enabled && self.cache.ttl_ms == 0 {
+            return invalid("cache.ttl_ms must be at least 1 when cache.enabled is true".into());
         }
         if self.schema.paths.is_empty() {
             return invalid("schema.paths is empty: name at least one .graphql file".into());
@@ -457,6 +489,10 @@ mod tests {
             d.query.plan_cache_capacity
         );
         assert_eq!(parsed.query.introspection, d.query.introspection);
+
+        assert_eq!(parsed.cache.enabled, d.cache.enabled);
+        assert_eq!(parsed.cache.ttl_ms, d.cache.ttl_ms);
+        assert_eq!(parsed.cache.max_entries, d.cache.max_entries);
     }
 
     /// The settings without a default value are in the file, commented out;
@@ -534,10 +570,10 @@ mod tests {
             "file not named: {message}"
         );
 
-        let err = Config::from_toml("[cache]\nsize = 1\n", "fraiseql.toml")
+        let err = Config::from_toml("[caches]\nsize = 1\n", "fraiseql.toml")
             .expect_err("unknown section is an error");
         let message = err.to_string();
-        assert!(message.contains("cache"), "section not named: {message}");
+        assert!(message.contains("caches"), "section not named: {message}");
         assert!(
             message.starts_with("fraiseql.toml: "),
             "file not named: {message}"

@@ -2,6 +2,10 @@
 //! statement concurrently, assemble the body.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use apollo_compiler::executable::OperationType;
 
 pub use apollo_compiler::response::{JsonMap, JsonValue};
 use deadpool_postgres::Pool;
@@ -46,6 +50,90 @@ pub struct Executor {
     pub dev: bool,
     /// Context values set as transaction-local settings: (setting name, context key).
     pub session_variables: Arc<Vec<(String, String)>>,
+    /// The result cache of query responses; `None` when `[cache]` is off.
+    pub cache: Option<Arc<ResultCache>>,
+}
+
+/// Query responses kept for `ttl`, per request; emptied by every mutation run here.
+pub struct ResultCache {
+    entries: moka::sync::Cache<Arc<CacheKey>, Arc<str>>,
+    /// Bumped by every mutation: a query that saw it change while running stores nothing.
+    generation: AtomicU64,
+}
+
+/// Everything a query's response depends on, compared in full (a hash collision
+/// can never hand one caller another's response).
+#[derive(Hash, PartialEq, Eq)]
+struct CacheKey {
+    query: String,
+    operation_name: Option<String>,
+    /// The variables as given, serialized (key order included).
+    variables: String,
+    /// The context values, sorted by key.
+    values: Vec<(String, String)>,
+    roles: Vec<String>,
+    permissions: Vec<String>,
+}
+
+impl CacheKey {
+    fn new(req: &GraphQLRequest) -> CacheKey {
+        let mut values: Vec<(String, String)> = req
+            .context
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        values.sort_unstable();
+        CacheKey {
+            query: req.query.clone(),
+            operation_name: req.operation_name.clone(),
+            variables: serde_json::to_string(&req.variables).unwrap_or_default(),
+            values,
+            roles: req.context.roles.iter().cloned().collect(),
+            permissions: req.context.permissions.iter().cloned().collect(),
+        }
+    }
+}
+
+impl ResultCache {
+    pub fn new(ttl: Duration, max_entries: u64) -> ResultCache {
+        ResultCache {
+            entries: moka::sync::Cache::builder()
+                .time_to_live(ttl)
+                .max_capacity(max_entries)
+                .build(),
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// Forgets every response (after a mutation).
+    pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.entries.invalidate_all();
+    }
+
+    /// Responses currently kept (approximate until moka's pending work runs).
+    pub fn len(&self) -> u64 {
+        self.entries.run_pending_tasks();
+        self.entries.entry_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Stores `body` unless a mutation ran since `generation` was read; checked again
+    /// after the insert, so a mutation racing with it never leaves a stale entry.
+    fn store(&self, key: CacheKey, body: &str, generation: u64) {
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return;
+        }
+        let key = Arc::new(key);
+        self.entries.insert(Arc::clone(&key), Arc::from(body));
+        if self.generation.load(Ordering::SeqCst) != generation {
+            self.entries.invalidate(&key);
+        }
+    }
 }
 
 impl Executor {
@@ -58,9 +146,37 @@ impl Executor {
                 Ok(p) => p,
                 Err(f) => return failure(f),
             };
+        match (&self.cache, prepared.operation_type) {
+            (Some(cache), OperationType::Query) => {
+                let key = CacheKey::new(&req);
+                if let Some(body) = cache.entries.get(&key) {
+                    return Response {
+                        body: String::from(&*body),
+                        outcome: Outcome::Executed,
+                    };
+                }
+                let generation = cache.generation.load(Ordering::SeqCst);
+                let res = self.run(&prepared, &req).await;
+                // A response with errors (a field's, the database's) is never kept.
+                if res.outcome == Outcome::Executed && !res.body.starts_with("{\"errors\"") {
+                    cache.store(key, &res.body, generation);
+                }
+                res
+            }
+            (Some(cache), OperationType::Mutation) => {
+                let res = self.run(&prepared, &req).await;
+                cache.clear();
+                res
+            }
+            _ => self.run(&prepared, &req).await,
+        }
+    }
+
+    /// Plans and runs a prepared request.
+    async fn run(&self, prepared: &fraiseql_core::Prepared, req: &GraphQLRequest) -> Response {
         let (plan, slots) = match self
             .engine
-            .plan_request(&prepared, &req.variables, &req.context)
+            .plan_request(prepared, &req.variables, &req.context)
         {
             Ok(p) => p,
             Err(f) => return failure(f),

@@ -159,6 +159,12 @@ pub async fn start_with_sources(
             pool,
             dev: settings.config.server.dev,
             session_variables: Arc::new(session_variables),
+            cache: settings.config.cache.enabled.then(|| {
+                Arc::new(exec::ResultCache::new(
+                    std::time::Duration::from_millis(settings.config.cache.ttl_ms),
+                    settings.config.cache.max_entries,
+                ))
+            }),
         },
         settings: Arc::new(settings),
         auth: Arc::new(auth),

@@ -6,5 +6,6 @@ mod http;
 mod mutations;
 mod property;
 mod relations;
+mod result_cache;
 mod shared_plans;
 mod support;

@@ -11,14 +11,14 @@ use axum::http::{Request, StatusCode, header};
 use fraiseql_core::Step;
 use fraiseql_core::plan::RequestContext;
 use fraiseql_core::sql::Param;
+use fraiseql_server::AppState;
 use fraiseql_server::exec::{GraphQLRequest, JsonMap, Outcome};
-use fraiseql_server::{AppState, Config};
 use fraiseql_testkit::TestDb;
 use serde_json::{Value, json};
 use tokio_postgres::Client;
 use tower::ServiceExt as _;
 
-use crate::support;
+use crate::support::{self, start};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -54,18 +54,6 @@ async fn demo_plus(prefix: &str, sql: &str, fields: &str, types: &str) -> (TestD
         |_| {},
     )
     .await
-}
-
-/// Starts a server on `url` with `sdl`; the error's text when start-up fails.
-async fn start(url: &str, sdl: &str) -> Result<AppState, String> {
-    let mut config = Config::default();
-    config.server.dev = true;
-    config.database.url = Some(url.to_owned());
-    config.database.pool_size = 2;
-    let settings = config.validate().expect("valid test config");
-    fraiseql_server::start_with_sources(settings, &[("schema.graphql".into(), sdl.into())])
-        .await
-        .map_err(|e| e.to_string())
 }
 
 async fn count(c: &Client, sql: &str) -> i64 {

@@ -2,10 +2,10 @@
 //! view's real columns. The answers must equal those of the same filter over the JSON.
 
 use fraiseql_core::Step;
-use fraiseql_server::{AppState, Config};
+use fraiseql_server::AppState;
 use serde_json::{Value, json};
 
-use crate::support;
+use crate::support::{self, start};
 
 const SQL: &str = r#"
 CREATE TABLE tb_user (id integer PRIMARY KEY, username text NOT NULL, age integer, city text);
@@ -52,18 +52,6 @@ fn sdl_embedded(author_directive: &str) -> String {
     format!(
         "type Post @view(name: \"v_post\") {{\n  id: ID!\n  title: String!\n  views: Int!\n  author: Author {author_directive}\n}}\ntype Author {{\n  id: ID!\n  username: String!\n  city: String\n}}\n{TYPES}"
     )
-}
-
-/// Starts a server over `url` with `sdl`; the error's text when start-up fails.
-async fn start(url: &str, sdl: &str) -> Result<AppState, String> {
-    let mut config = Config::default();
-    config.server.dev = true;
-    config.database.url = Some(url.to_owned());
-    config.database.pool_size = 2;
-    let settings = config.validate().expect("valid test config");
-    fraiseql_server::start_with_sources(settings, &[("schema.graphql".into(), sdl.into())])
-        .await
-        .map_err(|e| e.to_string())
 }
 
 /// The statements a request plans, as SQL texts.

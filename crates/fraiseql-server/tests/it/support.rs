@@ -34,6 +34,18 @@ pub async fn state_with(
     (db, state)
 }
 
+/// Starts a server on `url` with `sdl`; the error's text when start-up fails.
+pub async fn start(url: &str, sdl: &str) -> Result<AppState, String> {
+    let mut config = Config::default();
+    config.server.dev = true;
+    config.database.url = Some(url.to_owned());
+    config.database.pool_size = 2;
+    let settings = config.validate().expect("valid test config");
+    fraiseql_server::start_with_sources(settings, &[("schema.graphql".into(), sdl.into())])
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// The demo database and schema.
 pub async fn demo(prefix: &str) -> (TestDb, AppState) {
     demo_with(prefix, |_| {}).await
