@@ -82,14 +82,20 @@ fn cached_entries(state: &AppState) -> u64 {
         .len()
 }
 
-#[tokio::test]
-async fn a_hit_serves_the_old_value_until_the_ttl_passes() {
-    let (db, state) = support::demo_with("cache_ttl", |c| {
+/// The demo with the cache on (`ttl_ms`), and a direct connection to its database.
+async fn cached_demo(prefix: &str, ttl_ms: u64) -> (fraiseql_testkit::TestDb, AppState, Client) {
+    let (db, state) = support::demo_with(prefix, |c| {
         c.cache.enabled = true;
-        c.cache.ttl_ms = 1_500;
+        c.cache.ttl_ms = ttl_ms;
     })
     .await;
     let c = db.connect().await;
+    (db, state, c)
+}
+
+#[tokio::test]
+async fn a_hit_serves_the_old_value_until_the_ttl_passes() {
+    let (_db, state, c) = cached_demo("cache_ttl", 1_500).await;
     let id = user_id(&c, 3).await;
     let original = full_name_in_db(&c, &id).await;
 
@@ -111,12 +117,7 @@ async fn a_hit_serves_the_old_value_until_the_ttl_passes() {
 
 #[tokio::test]
 async fn a_mutation_through_the_engine_clears_the_cache() {
-    let (db, state) = support::demo_with("cache_mutation", |c| {
-        c.cache.enabled = true;
-        c.cache.ttl_ms = 600_000;
-    })
-    .await;
-    let c = db.connect().await;
+    let (_db, state, c) = cached_demo("cache_mutation", 600_000).await;
     let id = user_id(&c, 4).await;
     let original = full_name_in_db(&c, &id).await;
 
@@ -157,12 +158,7 @@ async fn a_mutation_through_the_engine_clears_the_cache() {
 
 #[tokio::test]
 async fn different_variables_and_callers_get_their_own_entries() {
-    let (db, state) = support::demo_with("cache_keys", |c| {
-        c.cache.enabled = true;
-        c.cache.ttl_ms = 600_000;
-    })
-    .await;
-    let c = db.connect().await;
+    let (_db, state, c) = cached_demo("cache_keys", 600_000).await;
     let a = user_id(&c, 1).await;
     let b = user_id(&c, 2).await;
     let name_a = full_name_in_db(&c, &a).await;
@@ -227,12 +223,7 @@ async fn different_variables_and_callers_get_their_own_entries() {
 
 #[tokio::test]
 async fn responses_with_errors_are_not_cached() {
-    let (db, state) = support::demo_with("cache_errors", |c| {
-        c.cache.enabled = true;
-        c.cache.ttl_ms = 600_000;
-    })
-    .await;
-    let c = db.connect().await;
+    let (_db, state, c) = cached_demo("cache_errors", 600_000).await;
     let id = user_id(&c, 5).await;
     let expected = full_name_in_db(&c, &id).await;
 
