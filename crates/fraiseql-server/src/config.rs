@@ -381,6 +381,11 @@ impl Config {
         if self.cache.enabled && self.cache.ttl_ms == 0 {
             return invalid("cache.ttl_ms must be at least 1 when cache.enabled is true".into());
         }
+        if self.cache.enabled && self.cache.max_entries == 0 {
+            return invalid(
+                "cache.max_entries must be at least 1 when cache.enabled is true".into(),
+            );
+        }
         if self.schema.paths.is_empty() {
             return invalid("schema.paths is empty: name at least one .graphql file".into());
         }
@@ -557,6 +562,26 @@ mod tests {
                 "{REFERENCE_NAME} lists {key}, which is not a setting"
             );
         }
+    }
+
+    #[test]
+    fn an_enabled_cache_needs_a_ttl_and_room() {
+        let check = |ttl_ms: u64, max_entries: u64| {
+            let mut c = Config::default();
+            c.database.url = Some("postgres://localhost/x".into());
+            c.cache.enabled = true;
+            c.cache.ttl_ms = ttl_ms;
+            c.cache.max_entries = max_entries;
+            c.validate().err().map(|e| e.to_string())
+        };
+        assert_eq!(check(1000, 10), None);
+        let ttl = check(0, 10).expect("ttl 0 refused");
+        assert!(ttl.contains("cache.ttl_ms must be at least 1"), "{ttl}");
+        let room = check(1000, 0).expect("max_entries 0 refused");
+        assert!(
+            room.contains("cache.max_entries must be at least 1"),
+            "{room}"
+        );
     }
 
     #[test]
