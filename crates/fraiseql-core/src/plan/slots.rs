@@ -21,12 +21,12 @@ use crate::sql::Param;
 /// Operators whose operand the planner binds as the value's text, unchanged.
 const PASS_THROUGH_OPS: &[&str] = &["eq", "neq", "gt", "gte", "lt", "lte"];
 
+const MARKER_PREFIX: &str = "\u{1}fraiseql-slot-";
+
 /// A marker no request value is: control characters around the slot number.
 pub(crate) fn marker(i: usize) -> String {
-    format!("\u{1}fraiseql-slot-{i}\u{1}")
+    format!("{MARKER_PREFIX}{i}\u{1}")
 }
-
-const MARKER_PREFIX: &str = "\u{1}fraiseql-slot-";
 
 /// The variables of `operation` in slot order, when every one of them can be a slot.
 pub(crate) fn slot_variables(
@@ -133,38 +133,6 @@ fn set_is_safe<'d>(
     })
 }
 
-/// Turns a plan made with markers into a shared plan: each parameter equal to the marker
-/// of slot `i` becomes `Param::Slot(i)`. `None` when a marker is found anywhere else.
-pub(crate) fn into_shared(mut plan: Plan, slots: usize) -> Option<Plan> {
-    if plan.guarded || plan.serial {
-        return None;
-    }
-    let markers: Vec<String> = (0..slots).map(marker).collect();
-    for step in &mut plan.steps {
-        let query = match step {
-            Step::Query { query, .. } => query,
-            Step::Value { .. } => continue,
-            // An error planned for a marker may not be one for a real value.
-            Step::Error { .. } => return None,
-        };
-        if query.sql.contains(MARKER_PREFIX) {
-            return None;
-        }
-        for p in &mut query.params {
-            if let Param::Text(s) = p
-                && let Some(i) = markers.iter().position(|m| m == s)
-            {
-                *p = Param::Slot(i);
-            }
-        }
-    }
-    // Shapes, errors, values: nothing else may carry a marker.
-    if format!("{plan:?}").contains(MARKER_PREFIX) {
-        return None;
-    }
-    Some(plan)
-}
-
 /// A shared plan and its slots' variable names.
 #[derive(Debug)]
 pub(crate) struct SharedPlan {
@@ -173,8 +141,33 @@ pub(crate) struct SharedPlan {
 }
 
 impl SharedPlan {
-    pub(crate) fn new(plan: Plan, names: Vec<String>) -> Option<SharedPlan> {
-        let plan = into_shared(plan, names.len())?;
+    /// Turns a plan made with markers (one per name) into a shared plan: each parameter
+    /// equal to the marker of slot `i` becomes `Param::Slot(i)`. `None` when a marker is
+    /// left anywhere else (the SQL, another parameter, a shape, a value).
+    pub(crate) fn new(mut plan: Plan, names: Vec<String>) -> Option<SharedPlan> {
+        if plan.guarded || plan.serial {
+            return None;
+        }
+        let markers: Vec<String> = (0..names.len()).map(marker).collect();
+        for step in &mut plan.steps {
+            match step {
+                Step::Query { query, .. } => {
+                    for p in &mut query.params {
+                        if let Param::Text(s) = p
+                            && let Some(i) = markers.iter().position(|m| m == s)
+                        {
+                            *p = Param::Slot(i);
+                        }
+                    }
+                }
+                Step::Value { .. } => {}
+                // An error planned for a marker may not be one for a real value.
+                Step::Error { .. } => return None,
+            }
+        }
+        if format!("{plan:?}").contains(MARKER_PREFIX) {
+            return None;
+        }
         Some(SharedPlan {
             plan: std::sync::Arc::new(plan),
             names,
