@@ -148,6 +148,17 @@ impl Count {
     }
 }
 
+/// `prepare` + `plan_request`, as the server's `exec.rs` calls them.
+fn planned(engine: &Engine, w: &Workload) -> std::sync::Arc<fraiseql_core::Plan> {
+    let prepared = engine
+        .prepare(black_box(w.document), None, true)
+        .expect("cached");
+    let (plan, _slots) = engine
+        .plan_request(&prepared, black_box(&w.variables), &Default::default())
+        .expect("plans");
+    plan
+}
+
 /// One request on a plan-cache hit: what the server's `exec.rs` asks of the engine, less the
 /// database round trip. Kept out of line so callgrind can collect exactly this function.
 #[inline(never)]
@@ -159,22 +170,12 @@ fn request(
 ) -> String {
     match split {
         None => {
-            let prepared = engine
-                .prepare(black_box(w.document), None, true)
-                .expect("cached");
-            let (plan, _slots) = engine
-                .plan_request(&prepared, black_box(&w.variables), &Default::default())
-                .expect("plans");
+            let plan = planned(engine, w);
             assemble(&plan, outcomes)
         }
         Some((planning, assembly)) => {
             let region = Region::new(GLOBAL);
-            let prepared = engine
-                .prepare(black_box(w.document), None, true)
-                .expect("cached");
-            let (plan, _slots) = engine
-                .plan_request(&prepared, black_box(&w.variables), &Default::default())
-                .expect("plans");
+            let plan = planned(engine, w);
             planning.add(region.change());
             let region = Region::new(GLOBAL);
             let body = assemble(&plan, outcomes);
